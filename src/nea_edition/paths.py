@@ -1,0 +1,30 @@
+"""Where things live in the repository, resolved once so every caller agrees."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def repo_root() -> Path:
+    """The repository root: the folder holding ``_config.yml``.
+
+    ``NEA_EDITION_ROOT`` overrides it, so tests can build a temporary copy of the book.
+    Otherwise we walk up from the working directory (notebooks run inside ``book/``), and
+    fall back to the source checkout this package was installed from in editable mode.
+    """
+    env = os.environ.get("NEA_EDITION_ROOT")
+    if env:
+        return Path(env).resolve()
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+ROOT = repo_root()
+DATA_DIR = ROOT / "data"
+BOOK_DIR = ROOT / "book"
+BIB_FILE = ROOT / "references.bib"
+BUILD_DIR = ROOT / "_build"
+SITE_DIR = BUILD_DIR / "html"
