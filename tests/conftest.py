@@ -1,0 +1,95 @@
+"""Shared fixtures: the built site, a local server for it, and headless Chromium.
+
+The nox ``tests`` session builds the book strictly before pytest runs, so the tests read the
+site in ``_build/html``. Run alone, pytest builds it first if it is missing. Browser tests use
+Debian's Chromium through Playwright's Python API: Playwright's own browser download cannot
+work on a machine without general internet access, and CI installs ``chromium`` with apt.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nea_edition import build as book_build
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """The built site; built strictly here when a plain ``pytest`` run finds none."""
+    site = ROOT / "_build" / "html"
+    if not (site / "index.html").is_file():
+        assert book_build.build(ROOT) == 0, "the strict build failed"
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path) -> Iterator[str]:
+    """Serve the site from 127.0.0.1 on a free port, as `nox -s serve` does."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def chromium_missing_reason() -> str | None:
+    """Why browser tests cannot run here, or None. In CI they must run, never skip."""
+    if CHROMIUM.is_file() and shutil.which(str(CHROMIUM)):
+        return None
+    return f"{CHROMIUM} not found (install Debian's chromium: apt-get install chromium)"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright."""
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where browser tests keep screenshots for people to look at (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,133 @@
+"""What a reader sees, in headless Chromium: every page opens cleanly and stays on its origin.
+
+Each page of the table of contents (plus search and the index) is opened from a local server:
+no console error, no uncaught exception, no request to another origin. The navigation is
+followed by clicking, and the search page must find the Six-Party Talks. A full-page screenshot
+of every page goes to test-artifacts/pages/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from test_site import toc_files
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, url: str, *, width: int = 1280):
+    """Open `url`; collect console errors, page errors and requests to other origins."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    origin = urlsplit(url).netloc
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+        if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
+        else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    page.on(
+        "request",
+        lambda req: problems.append(f"request to another origin: {req.url}")
+        if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
+        and urlsplit(req.url).netloc != origin
+        else None,
+    )
+    page.on(
+        "requestfailed",
+        lambda req: problems.append(f"failed request: {req.url} ({req.failure})"),
+    )
+    response = page.goto(url, wait_until="networkidle")
+    assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
+    return page, problems
+
+
+PAGES = [*toc_files(), "search", "genindex"]
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_opens_without_errors_or_foreign_requests(
+    browser, site_url: str, artifacts_dir: Path, docname: str
+) -> None:
+    page, problems = open_page(browser, f"{site_url}/{docname}.html")
+    try:
+        shot = artifacts_dir / "pages" / f"{docname.replace('/', '__')}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        assert page.title(), f"{docname} has no <title>"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_next_and_previous_buttons_walk_the_book_in_toc_order(browser, site_url: str) -> None:
+    """Clicking 'next' from the front page visits every page of the table of contents in order."""
+    order = toc_files()
+    page, problems = open_page(browser, f"{site_url}/{order[0]}.html")
+    try:
+        for expected in order[1:]:
+            page.locator("a.right-next").first.click()
+            page.wait_for_load_state("domcontentloaded")
+            assert urlsplit(page.url).path == f"/{expected}.html"
+        assert page.locator("a.right-next").count() == 0, "the last page should have no 'next'"
+        page.locator("a.left-prev").first.click()
+        page.wait_for_load_state("domcontentloaded")
+        assert urlsplit(page.url).path == f"/{order[-2]}.html"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_sidebar_links_every_chapter(browser, site_url: str) -> None:
+    page, problems = open_page(browser, f"{site_url}/book/index.html")
+    try:
+        nav = page.locator("nav.bd-docs-nav")
+        hrefs = {
+            urlsplit(page.url).path.rsplit("/", 1)[0] + "/" + h
+            for h in nav.locator("a.reference.internal").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        }
+        paths = {re.sub(r"/[^/]+/\.\./", "/", p) for p in hrefs}
+        for docname in toc_files()[1:]:
+            if "/" in docname.removeprefix("book/"):  # sections: reachable from their chapter
+                continue
+            assert any(p.endswith(f"{docname}.html") for p in paths), docname
+        nav.get_by_text("Conclusion", exact=False).first.click()
+        page.wait_for_load_state("domcontentloaded")
+        assert page.url.endswith("/book/05-conclusion.html")
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_search_finds_the_six_party_talks(browser, site_url: str, artifacts_dir: Path) -> None:
+    page, problems = open_page(browser, f"{site_url}/search.html?q=Six-Party")
+    try:
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=15_000)
+        assert results.count() >= 3, "Six-Party should be found on several pages"
+        text = page.locator("#search-results").inner_text()
+        assert "Six-Party" in text or "Six Party" in text
+        page.screenshot(path=str(artifacts_dir / "search-six-party.png"), full_page=False)
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_pages_fit_a_phone_screen(browser, site_url: str, artifacts_dir: Path) -> None:
+    """At 375 px the text column must not overflow sideways (charts scroll inside themselves)."""
+    page, problems = open_page(browser, f"{site_url}/book/01-introduction.html", width=375)
+    try:
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        page.screenshot(path=str(artifacts_dir / "phone-introduction.png"), full_page=False)
+        assert overflow <= 1, f"page is {overflow}px wider than a 375px screen"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
