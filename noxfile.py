@@ -84,7 +84,9 @@ def serve(session: nox.Session) -> None:
     if not (site / "index.html").is_file():
         session.error("No site yet: run `nox -s build` first.")
     port = session.posargs[0] if session.posargs else "8000"
-    session.run("python", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(site))
+    session.run(
+        "python", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(site)
+    )
 
 
 @nox.session

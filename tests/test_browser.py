@@ -25,17 +25,21 @@ def open_page(browser, url: str, *, width: int = 1280):
     problems: list[str] = []
     page.on(
         "console",
-        lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-        if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
-        else None,
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
+            else None
+        ),
     )
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
     page.on(
         "request",
-        lambda req: problems.append(f"request to another origin: {req.url}")
-        if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
-        and urlsplit(req.url).netloc != origin
-        else None,
+        lambda req: (
+            problems.append(f"request to another origin: {req.url}")
+            if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(req.url).netloc != origin
+            else None
+        ),
     )
     page.on(
         "requestfailed",

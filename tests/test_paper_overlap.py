@@ -32,7 +32,10 @@ def test_no_twelve_word_run_is_shared_with_the_paper() -> None:
     assert _missing() is None, f"in CI the paper must be present: {_missing()}"
     result = subprocess.run(
         [sys.executable, str(TOOL), str(ROOT), "--paper", str(PAPER)],
-        capture_output=True, text=True, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert result.returncode != 2, f"paper_overlap.py usage error: {result.stderr}"
     assert result.returncode == 0, (

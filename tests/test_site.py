@@ -29,8 +29,8 @@ PAPER_HEADINGS: dict[str, str] = {
     "book/02-strategic-thought/change-in-strategic-picture": (
         "Change in Strategic Picture since the End of the Cold War"
     ),
-    # Section 2.2: the paper's own heading is exactly twelve words, which the overlap rule (no run of
-    # 12+ words shared with the paper) forbids; the edition keeps its words in a new order.
+    # Section 2.2: the paper's own heading is exactly twelve words, which the overlap rule
+    # (no run of 12+ words shared with the paper) forbids; the edition reorders its words.
     "book/02-strategic-thought/regional-cooperation": (
         "Regional Cooperation and Korea's Post-Cold War Strategic Thought"
     ),
@@ -76,7 +76,7 @@ def page_path(site: Path, docname: str) -> Path:
 
 def normalise(text: str) -> str:
     """Compare headings without numbering, pilcrows, or typographic quote differences."""
-    text = text.replace("’", "'").replace("‘", "'").replace("#", "").replace("¶", "")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("#", "").replace("¶", "")
     text = re.sub(r"^\s*[\d.]+\s+", "", text)
     return " ".join(text.split())
 
@@ -129,18 +129,28 @@ def test_every_internal_link_and_anchor_resolves(readable_site: Path) -> None:
     result = subprocess.run(
         [
             str(Path(sys.executable).with_name("linkchecker")),
-            "--config", str(config), "--no-status", "--verbose",
-            "--output", "csv",
+            "--config",
+            str(config),
+            "--no-status",
+            "--verbose",
+            "--output",
+            "csv",
             str(copy / "index.html"),
         ],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     rows = [
-        r for r in csv.DictReader(
-            io.StringIO("".join(
-                line for line in result.stdout.splitlines(keepends=True)
-                if not line.startswith("#")
-            )),
+        r
+        for r in csv.DictReader(
+            io.StringIO(
+                "".join(
+                    line
+                    for line in result.stdout.splitlines(keepends=True)
+                    if not line.startswith("#")
+                )
+            ),
             delimiter=";",
         )
     ]

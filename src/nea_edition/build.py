@@ -25,10 +25,15 @@ def staging_dir(root: Path) -> Path:
 def run_sphinx(root: Path, *, builder: str = "html", extra: list[str] | None = None) -> int:
     """Run Jupyter Book's Sphinx build strictly: every warning is an error, all listed at once."""
     cmd = [
-        str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
-        "--path-output", str(staging_dir(root)),
-        "--builder", builder,
-        "-W", "--keep-going",
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(root),
+        "--path-output",
+        str(staging_dir(root)),
+        "--builder",
+        builder,
+        "-W",
+        "--keep-going",
         *(extra or []),
     ]
     return subprocess.call(cmd, cwd=root)
