@@ -1,7 +1,828 @@
-"""Placeholder: data validation (issue 3)."""
+"""Validate the edition's data tables (``data/*.csv``) against ``data/datapackage.json``.
+
+The figures are computed from these tables, so a wrong row must stop the build before any page
+is written. Everything a Frictionless table schema can say (types, formats, required cells,
+enums, patterns, ranges, primary and foreign keys) is checked by the frictionless library from
+the one schema in ``datapackage.json``, the same file readers' own tools use; this module adds
+only what a schema cannot express:
+
+* the file itself: missing, empty, not UTF-8, a byte-order mark, a wrong or missing header,
+  blank lines, cells with stray spaces;
+* dates written as text because they may be partial (``1994`` or ``1994-07-25``) must be real;
+* presidential terms (and acting presidencies) run in order and never overlap, and only the
+  last may still be open;
+* a membership starts no earlier than its body was founded and no later than it ended, and
+  ``joined <= left``; stretches of the same member in the same body do not overlap;
+* every ``source`` is an http(s) URL or a key of ``references.bib``; so is every key an
+  endnote cites.
+
+Every problem is collected (never only the first) and located by file, line (as a text editor
+counts it: the header is line 1), column, value and rule. ``python -m nea_edition.validation``
+prints them and exits 1 if there are any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from nea_edition import paths
+from nea_edition.errors import Problem, report
+
+DESCRIPTOR_NAME = "datapackage.json"
+
+#: Text columns that hold a date which may be partial; the schema checks their shape (pattern),
+#: this module checks that they name a real day, month or year.
+PARTIAL_DATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "institutions": ("founded", "ended"),
+    "events": ("date",),
+}
+
+#: (table, start column, end column): the end may not come before the start.
+DATE_RANGES: tuple[tuple[str, str, str], ...] = (
+    ("administrations", "term_start", "term_end"),
+    ("acting_presidents", "start", "end"),
+    ("institutions", "founded", "ended"),
+)
+
+#: Tables whose rows follow one another in time: (table, name column, start, end).
+SUCCESSIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("administrations", "president", "term_start", "term_end"),
+    ("acting_presidents", "name", "start", "end"),
+)
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)" is "(.*)"$', re.DOTALL)
+_POSITION_NOTE = re.compile(r"position (\d+)")
 
 
-def main() -> int:
+def parse_partial_date(text: str) -> tuple[dt.date, str] | None:
+    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as (first day it covers, precision).
+
+    Precision is ``"year"``, ``"month"`` or ``"day"``. Returns None for text of another shape
+    or for a day that does not exist (``2023-02-30``), so callers can tell bad input apart.
+    """
+    match = _PARTIAL_DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        first = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    precision = "day" if day else "month" if month else "year"
+    return first, precision
+
+
+def _date_key(text: str) -> tuple[int, ...] | None:
+    """A partial date as a tuple of its known parts, for comparing at a common precision."""
+    parsed = parse_partial_date(text)
+    if parsed is None:
+        return None
+    first, precision = parsed
+    parts = (first.year, first.month, first.day)
+    return parts[: {"year": 1, "month": 2, "day": 3}[precision]]
+
+
+def _before(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """True if date ``a`` is certainly earlier than ``b``, compared at the coarser precision."""
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def is_url(text: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", text)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files: bytes -> text -> records with the line each starts on
+
+
+@dataclass
+class _Table:
+    """One CSV as read, before any typing: what frictionless and the cross-row rules look at."""
+
+    name: str
+    file: str  # as shown in problems, e.g. "data/memberships.csv"
+    fields: list[str]  # the header the schema expects
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)  # data rows, blank lines dropped
+    lines: list[int] = field(default_factory=list)  # line each data row starts on
+    header_line: int = 1
+    usable: bool = False  # present, decodable and with the right header
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, {column: cell}) for every data row; short rows are padded with ''."""
+        for line, row in zip(self.lines, self.rows, strict=True):
+            yield line, dict(zip(self.fields, [*row, *[""] * len(self.fields)], strict=False))
+
+
+def _decode(raw: bytes, file: str, problems: list[Problem]) -> str:
+    """Decode UTF-8, reporting each byte that is not; bad bytes survive as surrogates."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if text.startswith("\ufeff"):
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                None,
+                "byte-order-mark",
+                "the file starts with a UTF-8 byte-order mark (BOM), which some tools read as "
+                "part of the first column name; save it as UTF-8 without BOM",
+            )
+        )
+        text = text[1:]
+    return text
+
+
+def _bad_bytes(text: str) -> list[tuple[int, int, str]]:
+    """(line, character in line, byte as 0xNN) of every byte that was not valid UTF-8."""
+    found = []
+    for match in re.finditer(r"[\udc80-\udcff]", text):
+        pos = match.start()
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        found.append((line, col, f"0x{ord(match.group()) - 0xDC00:02X}"))
+    return found
+
+
+def _shown(cell: str) -> str:
+    """A cell for a report: bytes that are not UTF-8 written as \\xNN."""
+    return cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _read_csv(path: Path, table: _Table, problems: list[Problem]) -> None:
+    """Read one CSV into ``table``, reporting file-level problems; sets ``table.usable``."""
+    if not path.is_file():
+        problems.append(
+            Problem(table.file, None, None, None, "missing-file", "the table is missing")
+        )
+        return
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.append(
+            Problem(
+                table.file,
+                None,
+                None,
+                None,
+                "empty-file",
+                "the file is empty; it needs at least the header: " + ",".join(table.fields),
+            )
+        )
+        return
+    text = _decode(raw, table.file, problems)
+    bad = _bad_bytes(text)
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for row in reader:
+            records.append((previous_end + 1, row))
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        problems.append(
+            Problem(table.file, reader.line_num, None, None, "csv-syntax", f"cannot parse: {exc}")
+        )
+        return
+
+    # Name the column of each byte that is not UTF-8, so the reader can find it.
+    for line, col, byte in bad:
+        column = None
+        value = None
+        for start, row in records:
+            if start <= line <= start + sum(cell.count("\n") for cell in row):
+                for name, cell in zip(table.fields, row, strict=False):
+                    if re.search(r"[\udc80-\udcff]", cell):
+                        column, value = name, _shown(cell)
+                        break
+                break
+        problems.append(
+            Problem(
+                table.file,
+                line,
+                column,
+                value,
+                "not-utf8",
+                f"byte {byte} at character {col} of the line is not UTF-8; "
+                "save the file with UTF-8 encoding",
+            )
+        )
+
+    # The first non-blank record is the header.
+    body = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
+    for line, row in records:
+        if not any(cell.strip() for cell in row) and line > (body[0][0] if body else 0):
+            problems.append(
+                Problem(table.file, line, None, None, "blank-row", "blank line inside the table")
+            )
+    if not body:
+        problems.append(Problem(table.file, None, None, None, "empty-file", "no rows at all"))
+        return
+    table.header_line, table.header = body[0]
+    if table.header != table.fields:
+        looks_like_data = not set(table.header) & set(table.fields)
+        problems.append(
+            Problem(
+                table.file,
+                table.header_line,
+                None,
+                _shown(",".join(table.header)),
+                "missing-header" if looks_like_data else "header",
+                ("the first line is not a header" if looks_like_data else "wrong header")
+                + "; expected exactly: "
+                + ",".join(table.fields)
+                + " (other checks of this file are skipped until the header is fixed)",
+            )
+        )
+        return
+    table.lines = [line for line, _ in body[1:]]
+    # Cells keep bytes that are not UTF-8 as \xNN text: reported once above, harmless below.
+    table.rows = [[_shown(cell) for cell in row] for _, row in body[1:]]
+    table.usable = True
+
+    for line, record in table.records():
+        for name, cell in record.items():
+            if cell != cell.strip():
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        _shown(cell),
+                        "whitespace",
+                        "the cell starts or ends with a space or line break",
+                    )
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# Schema checks, done by frictionless
+
+
+_TYPE_HINTS = {
+    "date": "a real calendar date written YYYY-MM-DD",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _frictionless_problems(
+    descriptor: dict[str, Any], tables: dict[str, _Table], display: dict[str, str]
+) -> list[Problem]:
+    """Validate every usable table with frictionless and translate its errors to Problems.
+
+    The tables are handed over as rows already read (see ``_read_csv``), so that a file with a
+    few bad bytes is still checked cell by cell, and so that frictionless row numbers map back
+    to the lines a reader sees. Foreign keys into a table that could not be read are dropped:
+    its absence is already reported, and every referring row failing would only hide it.
+    """
+    from frictionless import Package, Resource, Schema
+
+    resources = []
+    schemas: dict[str, dict[str, Any]] = {}
+    for res in descriptor["resources"]:
+        table = tables[res["name"]]
+        if not table.usable:
+            continue
+        schema = json.loads(json.dumps(res["schema"]))
+        schema["foreignKeys"] = [
+            fk
+            for fk in schema.get("foreignKeys", [])
+            if tables.get(fk["reference"]["resource"], table).usable
+        ]
+        schemas[res["name"]] = schema
+        resources.append(
+            Resource(
+                data=[table.header, *table.rows],
+                name=res["name"],
+                schema=Schema.from_descriptor(schema),
+            )
+        )
+    if not resources:
+        return []
+    result = Package(resources=resources).validate(limit_errors=100_000)
+
+    problems = []
+    for task in result.tasks:
+        table = tables[task.name]
+        schema = schemas[task.name]
+        types = {f["name"]: f["type"] for f in schema["fields"]}
+
+        def line_of(row_number: int | None, table: _Table = table) -> int | None:
+            if row_number is None:
+                return None
+            index = row_number - 2  # frictionless numbers the header 1, the first row 2
+            return table.lines[index] if 0 <= index < len(table.lines) else None
+
+        for error in task.errors:
+            problems.append(_translate(error, table, schema, types, line_of))
+    for error in result.errors:
+        problems.append(Problem(display["descriptor"], None, None, None, error.type, error.message))
+    return [p for p in problems if p is not None]
+
+
+def _translate(
+    error: Any, table: _Table, schema: dict, types: dict, line_of: Any
+) -> Problem | None:
+    """One frictionless error as a Problem with a rule name and a message for a reader."""
+    kind = error.type
+    row_number = getattr(error, "row_number", None)
+    line = line_of(row_number)
+    column = getattr(error, "field_name", None) or None
+    cell = getattr(error, "cell", None)
+    value = None if cell is None else str(cell)
+
+    if kind == "type-error":
+        wanted = _TYPE_HINTS.get(types.get(column, ""), types.get(column, "?"))
+        return Problem(table.file, line, column, value, "type", f"expected {wanted}")
+    if kind == "constraint-error":
+        match = _CONSTRAINT_NOTE.search(error.note)
+        rule, limit = (match.group(1), match.group(2)) if match else ("constraint", error.note)
+        field_def = next((f for f in schema["fields"] if f["name"] == column), {})
+        constraints = field_def.get("constraints", {})
+        messages = {
+            "required": "this cell may not be empty",
+            "enum": "allowed values: " + " | ".join(map(str, constraints.get("enum", []))),
+            "pattern": f"must match the pattern {constraints.get('pattern', limit)}",
+            "minimum": f"must be at least {limit}",
+            "maximum": f"must be at most {limit}",
+            "unique": "must be unique in this column",
+        }
+        return Problem(table.file, line, column, value, rule, messages.get(rule, error.note))
+    if kind in ("primary-key", "unique-error"):
+        key = schema.get("primaryKey", [column])
+        cells = dict(zip(table.fields, getattr(error, "cells", []) or [], strict=False))
+        if kind == "primary-key" and not any(cells.get(k) for k in key):
+            return None  # an empty key cell is reported as "required" already
+        position = _POSITION_NOTE.search(error.note)
+        earlier = line_of(int(position.group(1))) if position else None
+        where = f" on line {earlier}" if earlier else ""
+        return Problem(
+            table.file,
+            line,
+            "+".join(key),
+            "+".join(str(cells.get(k, "")) for k in key),
+            "duplicate-key",
+            f"the same {' + '.join(key)} as the row{where}; each must be unique",
+        )
+    if kind == "foreign-key":
+        names = list(getattr(error, "field_names", []) or [])
+        cells = [str(c) for c in getattr(error, "field_cells", []) or []]
+        target = getattr(error, "reference_name", "?")
+        target_fields = getattr(error, "reference_field_names", []) or []
+        return Problem(
+            table.file,
+            line,
+            "+".join(names) or None,
+            "+".join(cells) or None,
+            "foreign-key",
+            f"not found in {target}.csv column {'+'.join(target_fields)}",
+        )
+    if kind in ("missing-cell", "extra-cell"):
+        number = getattr(error, "field_number", None)
+        column = column or (f"(cell {number})" if number else None)
+        text = (
+            "the row has fewer cells than the header"
+            if kind == "missing-cell"
+            else ("the row has more cells than the header (a comma in an unquoted cell?)")
+        )
+        return Problem(table.file, line, column, value, kind, text)
+    return Problem(table.file, line, column, value, kind, error.message)
+
+
+# --------------------------------------------------------------------------------------------
+# Rules a schema cannot express
+
+
+def _date_problems(tables: dict[str, _Table]) -> list[Problem]:
+    """Partial dates must exist; a range's end may not come before its start."""
+    problems = []
+    for name, columns in PARTIAL_DATE_FIELDS.items():
+        table = tables.get(name)
+        if not table or not table.usable:
+            continue
+        for line, record in table.records():
+            for column in columns:
+                cell = record.get(column, "").strip()
+                if cell and _PARTIAL_DATE.match(cell) and parse_partial_date(cell) is None:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            column,
+                            cell,
+                            "real-date",
+                            "no such day or month (dates are YYYY-MM-DD, YYYY-MM or YYYY)",
+                        )
+                    )
+    for name, start_col, end_col in DATE_RANGES:
+        table = tables.get(name)
+        if not table or not table.usable:
+            continue
+        for line, record in table.records():
+            start, end = _date_key(record[start_col]), _date_key(record[end_col])
+            if start and end and _before(end, start):
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        end_col,
+                        record[end_col],
+                        "end-before-start",
+                        f"{end_col} is before {start_col} ({record[start_col]})",
+                    )
+                )
+    return problems
+
+
+def _succession_problems(tables: dict[str, _Table]) -> list[Problem]:
+    """Terms follow each other in file order without overlapping; only the last may be open.
+
+    A term may end on the day the next begins (``end <= next start``): hand-overs under the
+    1987 constitution happen at midnight, and an acting presidency can end and the next begin
+    on the same day.
+    """
+    problems = []
+    for name, who, start_col, end_col in SUCCESSIONS:
+        table = tables.get(name)
+        if not table or not table.usable:
+            continue
+        records = list(table.records())
+        previous: tuple[int, dict[str, str], tuple[int, ...], tuple[int, ...] | None] | None = None
+        for index, (line, record) in enumerate(records):
+            start = _date_key(record[start_col])
+            end = _date_key(record[end_col]) if record[end_col].strip() else None
+            is_last = index == len(records) - 1
+            if not record[end_col].strip() and not is_last:
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        end_col,
+                        "",
+                        "open-term",
+                        f"only the last row may leave {end_col} empty (the one still in office)",
+                    )
+                )
+            if name == "administrations":
+                incumbent = record.get("end_reason", "") == "incumbent"
+                if incumbent == bool(record[end_col].strip()):
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            "end_reason",
+                            record.get("end_reason", ""),
+                            "incumbent",
+                            "end_reason is 'incumbent' exactly when term_end is empty",
+                        )
+                    )
+            if start is None:
+                continue  # a bad date is reported by the schema check
+            if previous is not None:
+                prev_line, prev_record, prev_start, prev_end = previous
+                if not _before(prev_start, start):
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            start_col,
+                            record[start_col],
+                            "terms-order",
+                            f"rows must run in chronological order: this begins before "
+                            f"{prev_record[who]} (line {prev_line}, {prev_record[start_col]})",
+                        )
+                    )
+                elif prev_end is not None and _before(start, prev_end):
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            start_col,
+                            record[start_col],
+                            "terms-overlap",
+                            f"begins before the previous term ended: {prev_record[who]} "
+                            f"(line {prev_line}) until {prev_record[end_col]}",
+                        )
+                    )
+            previous = (line, record, start, end)
+    return problems
+
+
+def _membership_problems(tables: dict[str, _Table]) -> list[Problem]:
+    """joined <= left; within the life of the body; stretches of one member do not overlap."""
+    memberships, institutions = tables.get("memberships"), tables.get("institutions")
+    if not memberships or not memberships.usable:
+        return []
+    life: dict[str, tuple[int, int | None, int | None]] = {}
+    if institutions and institutions.usable:
+        for line, record in institutions.records():
+            founded, ended = _date_key(record["founded"]), _date_key(record["ended"])
+            life[record["id"]] = (
+                line,
+                founded[0] if founded else None,
+                ended[0] if ended else None,
+            )
+    problems = []
+    stretches: dict[tuple[str, str], list[tuple[int, int, int | None]]] = {}
+    for line, record in memberships.records():
+        joined, left = _int(record["joined"]), _int(record["left"])
+        if joined is None:
+            continue  # reported by the schema check
+        if left is not None and left < joined:
+            problems.append(
+                Problem(
+                    memberships.file,
+                    line,
+                    "joined",
+                    record["joined"],
+                    "joined-after-left",
+                    f"joined ({joined}) is after left ({left})",
+                )
+            )
+        body = record["institution"]
+        if body in life:
+            inst_line, founded, ended = life[body]
+            if founded is not None and joined < founded:
+                problems.append(
+                    Problem(
+                        memberships.file,
+                        line,
+                        "joined",
+                        record["joined"],
+                        "joined-before-founding",
+                        f"{body} was founded in {founded} (institutions.csv line {inst_line})",
+                    )
+                )
+            if ended is not None and joined > ended:
+                problems.append(
+                    Problem(
+                        memberships.file,
+                        line,
+                        "joined",
+                        record["joined"],
+                        "joined-after-end",
+                        f"{body} ended in {ended} (institutions.csv line {inst_line})",
+                    )
+                )
+            if ended is not None and left is not None and left > ended:
+                problems.append(
+                    Problem(
+                        memberships.file,
+                        line,
+                        "left",
+                        record["left"],
+                        "left-after-end",
+                        f"{body} ended in {ended} (institutions.csv line {inst_line})",
+                    )
+                )
+        stretches.setdefault((body, record["country"]), []).append((joined, line, left))
+    for (body, country), rows in stretches.items():
+        rows.sort()
+        for (_, prev_line, prev_left), (joined, line, _) in itertools.pairwise(rows):
+            if prev_left is None or prev_left > joined:
+                problems.append(
+                    Problem(
+                        memberships.file,
+                        line,
+                        "joined",
+                        str(joined),
+                        "membership-overlap",
+                        f"{country} in {body} already has a stretch (line {prev_line}) "
+                        + (
+                            "with no 'left' year"
+                            if prev_left is None
+                            else f"running until {prev_left}"
+                        )
+                        + "; one status at a time: set 'left' on the earlier row",
+                    )
+                )
+    return problems
+
+
+def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -> list[Problem]:
+    """Each ``source`` is a URL or a bib key; endnote and erratum keys are bib keys."""
+    problems = []
+    for table in tables.values():
+        if not table.usable:
+            continue
+        for line, record in table.records():
+            source = record.get("source", "").strip()
+            if "source" in table.fields and source:
+                if source.lower().startswith(("http://", "https://")):
+                    if not is_url(source):
+                        problems.append(
+                            Problem(
+                                table.file,
+                                line,
+                                "source",
+                                source,
+                                "bad-url",
+                                "not a complete http(s) address (one URL, no spaces)",
+                            )
+                        )
+                elif source not in keys:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            "source",
+                            source,
+                            "unknown-bib-key",
+                            f"neither an http(s) URL nor a key of {bib_name}",
+                        )
+                    )
+            cited: list[tuple[str, str]] = []
+            if table.name == "endnotes":
+                cited = [("keys", k.strip()) for k in record["keys"].split(";") if k.strip()]
+                kind = record.get("kind", "")
+                if kind in ("citation", "citation-and-comment") and not cited:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            "keys",
+                            record["keys"],
+                            "endnote-kind",
+                            f"a note of kind '{kind}' cites at least one key",
+                        )
+                    )
+                if kind == "comment" and cited:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            "keys",
+                            record["keys"],
+                            "endnote-kind",
+                            "a note of kind 'comment' cites no key (use citation-and-comment)",
+                        )
+                    )
+            elif table.name == "errata" and record["key"].strip():
+                cited = [("key", record["key"].strip())]
+            for column, key in cited:
+                if key not in keys:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            column,
+                            key,
+                            "unknown-bib-key",
+                            f"not a key of {bib_name}",
+                        )
+                    )
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def default_bib(data_dir: Path) -> Path:
+    """The bibliography next to a data folder if there is one, else the edition's."""
+    sibling = data_dir.parent / "references.bib"
+    return sibling if sibling.is_file() else paths.BIB_FILE
+
+
+def descriptor_path(data_dir: Path) -> Path:
+    """The data folder's own datapackage.json, else the edition's (so test folders need none)."""
+    own = data_dir / DESCRIPTOR_NAME
+    return own if own.is_file() else paths.DATA_DIR / DESCRIPTOR_NAME
+
+
+def _display(path: Path, data_dir: Path) -> str:
+    """A path as problems show it: relative to the folder that holds ``data/``."""
+    try:
+        return path.resolve().relative_to(data_dir.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_descriptor(data_dir: Path | None = None) -> dict[str, Any]:
+    """The Data Package descriptor (parsed JSON) that governs ``data_dir``."""
+    return json.loads(descriptor_path(data_dir or paths.DATA_DIR).read_text(encoding="utf-8"))
+
+
+def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
+    """Every problem in the tables of ``data_dir`` (and their sources), sorted; [] if none.
+
+    ``bib_path`` defaults to the ``references.bib`` beside ``data_dir``, else the edition's.
+    """
+    data_dir = Path(data_dir)
+    bib_path = Path(bib_path) if bib_path else default_bib(data_dir)
+    desc_path = descriptor_path(data_dir)
+    display = {"descriptor": _display(desc_path, data_dir)}
+    problems: list[Problem] = []
+
+    from frictionless import FrictionlessException, Package
+
+    try:
+        descriptor = json.loads(desc_path.read_text(encoding="utf-8"))
+        errors = list(Package.metadata_validate(descriptor))
+    except (OSError, ValueError) as exc:
+        return [Problem(display["descriptor"], None, None, None, "descriptor", str(exc))]
+    except FrictionlessException as exc:
+        return [Problem(display["descriptor"], None, None, None, "descriptor", str(exc))]
+    if errors:
+        return [
+            Problem(display["descriptor"], None, None, None, "descriptor", e.message)
+            for e in errors
+        ]
+
+    tables: dict[str, _Table] = {}
+    for res in descriptor["resources"]:
+        path = data_dir / res["path"]
+        table = _Table(
+            name=res["name"],
+            file=_display(path, data_dir),
+            fields=[f["name"] for f in res["schema"]["fields"]],
+        )
+        _read_csv(path, table, problems)
+        tables[table.name] = table
+
+    problems += _frictionless_problems(descriptor, tables, display)
+    problems += _date_problems(tables)
+    problems += _succession_problems(tables)
+    problems += _membership_problems(tables)
+
+    bib_name = _display(bib_path, data_dir)
+    if bib_path.is_file():
+        # The bibliography's own module parses and checks it: one parser, one set of rules.
+        from nea_edition import bibliography
+
+        try:
+            text = bib_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(
+                Problem(bib_name, None, None, None, "not-utf8", f"not valid UTF-8: {exc}")
+            )
+        else:
+            problems += bibliography.check_text(text, bib_name)
+            problems += _source_problems(tables, bibliography.entry_keys(bib_path), bib_name)
+    else:
+        problems.append(
+            Problem(
+                bib_name,
+                None,
+                None,
+                None,
+                "missing-file",
+                "the bibliography is missing, so no source key could be checked",
+            )
+        )
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.rule))
+
+
+def summary(data_dir: Path) -> str:
+    """One line for a clean run: how much was checked."""
+    descriptor = load_descriptor(data_dir)
+    rows = 0
+    for res in descriptor["resources"]:
+        with (data_dir / res["path"]).open(encoding="utf-8", newline="") as handle:
+            rows += max(0, sum(1 for row in csv.reader(handle) if any(row)) - 1)
+    return (
+        f"{data_dir}: {len(descriptor['resources'])} tables, {rows} rows: all valid "
+        "(schema, dates, terms, memberships, sources)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m nea_edition.validation [--data DIR] [--bib FILE]``: exit 1 on any problem."""
+    parser = argparse.ArgumentParser(description="Validate the edition's data tables.")
+    parser.add_argument("--data", type=Path, default=paths.DATA_DIR, help="data folder")
+    parser.add_argument("--bib", type=Path, default=None, help="BibTeX file (references.bib)")
+    args = parser.parse_args(argv)
+    problems = validate(args.data, args.bib)
+    if problems:
+        print(report(problems), file=sys.stderr)
+        print(f"Validation FAILED: {len(problems)} problem(s) in {args.data}.", file=sys.stderr)
+        return 1
+    print(summary(args.data))
     return 0
 
 
