@@ -1,0 +1,262 @@
+"""Sphinx directives that render the endnote concordance and the errata from ``data/``.
+
+Why a directive: the Endnotes page must never drift from ``data/endnotes.csv`` and
+``data/errata.csv``, which the data package also publishes. Copying the tables into Markdown by
+hand would let them diverge. The directives read the CSV files at build time, write MyST text and
+hand it to the MyST parser (``nested_parse``), so ``{cite:p}``, ``{cite:t}`` and ``{doc}`` roles in
+the generated text resolve exactly as in a hand-written page, and sphinxcontrib-bibtex lists the
+works on the one Bibliography page.
+
+In MyST::
+
+    ```{endnote-concordance}
+    ```
+
+    ```{endnote-errata}
+    ```
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from nea_edition.errors import Problem
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+ENDNOTES_CSV = Path("data") / "endnotes.csv"
+ERRATA_CSV = Path("data") / "errata.csv"
+
+ENDNOTE_COLUMNS = ("note", "section", "keys", "pages", "kind", "comment")
+ERRATA_COLUMNS = ("note", "key", "field", "printed", "corrected", "source", "explanation")
+KINDS = ("citation", "comment", "citation-and-comment")
+NOTE_COUNT = 30
+
+KIND_LABEL = {
+    "citation": "cites a work",
+    "comment": "comment only, no work cited",
+    "citation-and-comment": "cites a work and comments",
+}
+
+
+# --------------------------------------------------------------------------- reading and checking
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV file as dicts (values stripped)."""
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        return [
+            {k: (v or "").strip() for k, v in row.items() if k is not None}
+            for row in csv.DictReader(handle)
+        ]
+
+
+def split_keys(value: str) -> list[str]:
+    """The ``keys`` column holds semicolon-separated BibTeX keys."""
+    return [key.strip() for key in value.split(";") if key.strip()]
+
+
+def check_endnotes(
+    endnotes: Path, errata: Path, bib_keys: set[str], root: Path = ROOT
+) -> list[Problem]:
+    """Every problem in the two tables: columns, note numbers 1..30 once each, known keys,
+    consistent kinds, existing pages, comments where the kind says there is one.
+    """
+    problems: list[Problem] = []
+    name = str(endnotes)
+
+    def add(line: int | None, column: str | None, value: str | None, rule: str, msg: str) -> None:
+        problems.append(Problem(name, line, column, value, rule, msg))
+
+    with Path(endnotes).open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    if tuple(header) != ENDNOTE_COLUMNS:
+        add(1, None, ",".join(header), "columns", f"columns must be {','.join(ENDNOTE_COLUMNS)}")
+        return problems
+    seen: dict[int, int] = {}
+    for line, row in enumerate(read_rows(endnotes), start=2):
+        try:
+            note = int(row["note"])
+        except ValueError:
+            add(line, "note", row["note"], "note-number", "note must be an integer")
+            continue
+        if not 1 <= note <= NOTE_COUNT:
+            add(line, "note", row["note"], "note-number", f"note must be 1..{NOTE_COUNT}")
+        if note in seen:
+            add(line, "note", row["note"], "duplicate-note", f"note also on line {seen[note]}")
+        seen.setdefault(note, line)
+        if not (root / f"{row['section']}.md").is_file():
+            add(line, "section", row["section"], "unknown-section", "no such page in the book")
+        kind = row["kind"]
+        if kind not in KINDS:
+            add(line, "kind", kind, "kind", f"kind must be one of {', '.join(KINDS)}")
+        keys = split_keys(row["keys"])
+        for key in keys:
+            if key not in bib_keys:
+                add(line, "keys", key, "unknown-key", "key is not in references.bib")
+        if kind in ("citation", "citation-and-comment") and not keys:
+            add(line, "keys", "", "missing-key", f"a note of kind {kind} must cite a key")
+        if kind == "comment" and keys:
+            add(line, "keys", row["keys"], "unexpected-key", "a pure comment cites no key")
+        if kind in ("comment", "citation-and-comment") and not row["comment"]:
+            add(line, "comment", "", "missing-comment", f"a note of kind {kind} needs a comment")
+        if kind == "citation" and row["comment"]:
+            add(line, "comment", row["comment"][:40], "unexpected-comment", "kind is citation")
+        if row["pages"] and not re.fullmatch("pp?\\. \\d+(\u2013\\d+)?", row["pages"]):
+            add(line, "pages", row["pages"], "pages", "write 'p. 34' or 'pp. 1\u201327' (en dash)")
+    missing = sorted(set(range(1, NOTE_COUNT + 1)) - set(seen))
+    if missing:
+        add(None, "note", ",".join(map(str, missing)), "missing-note", "notes not in the table")
+
+    name = str(errata)
+    with Path(errata).open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    if tuple(header) != ERRATA_COLUMNS:
+        add(1, None, ",".join(header), "columns", f"columns must be {','.join(ERRATA_COLUMNS)}")
+        return problems
+    for line, row in enumerate(read_rows(errata), start=2):
+        if row["key"] not in bib_keys:
+            add(line, "key", row["key"], "unknown-key", "key is not in references.bib")
+        if not row["note"].isdigit() or int(row["note"]) not in seen:
+            add(line, "note", row["note"], "note-number", "no such note in endnotes.csv")
+        source = row["source"]
+        parsed = urlparse(source)
+        if source not in bib_keys and not (parsed.scheme in ("http", "https") and parsed.netloc):
+            add(line, "source", source, "source", "source must be a bib key or an http(s) URL")
+        for column in ("field", "printed", "corrected", "explanation"):
+            if not row[column]:
+                add(line, column, "", "missing-value", f"{column} must not be empty")
+    return problems
+
+
+# --------------------------------------------------------------------------- MyST generation
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Escape characters that Markdown would read as markup in free text from the CSV."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def cite(keys: Sequence[str], pages: str = "", role: str = "cite:p") -> str:
+    """A sphinxcontrib-bibtex role; a pinpoint (e.g. ``p. 34``) goes to the first key."""
+    parts = [f"{key}{{{pages}}}" if pages and i == 0 else key for i, key in enumerate(keys)]
+    return f"{{{role}}}`{', '.join(parts)}`"
+
+
+def concordance_markdown(rows: list[dict[str, str]]) -> str:
+    """MyST text for every note: where it stands, what it cites, the paraphrased comment."""
+    out: list[str] = []
+    first_note_of: dict[str, int] = {}
+    for row in sorted(rows, key=lambda r: int(r["note"])):
+        note = int(row["note"])
+        keys = split_keys(row["keys"])
+        out += ["```{rubric} Note " + str(note), f":name: endnote-{note}", "```", ""]
+        line = f"In {{doc}}`/{row['section']}` ({KIND_LABEL.get(row['kind'], row['kind'])})."
+        out += [line, ""]
+        if keys:
+            text = f"Cites {cite(keys, row['pages'])}."
+            repeats = [f"note {first_note_of[k]}" for k in keys if k in first_note_of]
+            if repeats:
+                text += f" Same work as {', '.join(repeats)}."
+            out += [text, ""]
+        else:
+            out += [f"The comment is the paper's own {cite(['kim2009regionalism'])}.", ""]
+        if row["comment"]:
+            out += [f"*In the edition's words:* {escape(row['comment'])}", ""]
+        for key in keys:
+            first_note_of.setdefault(key, note)
+    return "\n".join(out)
+
+
+def _source_markdown(source: str) -> str:
+    if source.startswith(("http://", "https://")):
+        host = urlparse(source).netloc.removeprefix("www.")
+        return f"[{host}]({source})"
+    return cite([source])
+
+
+def errata_markdown(rows: list[dict[str, str]]) -> str:
+    """MyST bullet list: what the paper printed, what the record says, which source shows it."""
+    out: list[str] = []
+    for row in sorted(rows, key=lambda r: (int(r["note"]), r["key"])):
+        note = int(row["note"])
+        out.append(
+            f"- {{ref}}`Note {note} <endnote-{note}>`, {cite([row['key']], role='cite:t')}, "
+            f"{escape(row['field'])}: printed “{escape(row['printed'])}”; "
+            f"corrected: “{escape(row['corrected'])}”. "
+            f"{escape(row['explanation'])} Source: {_source_markdown(row['source'])}."
+        )
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- directives
+
+
+class _CsvDirective(SphinxDirective):
+    """Shared machinery: find the CSV under the source root, record the dependency, parse text."""
+
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 0
+    csv_path: Path = ENDNOTES_CSV
+
+    def _rows(self, relative: Path) -> list[dict[str, str]]:
+        path = Path(self.env.srcdir) / relative
+        self.env.note_dependency(str(path))
+        return read_rows(path)
+
+    def _parse(self, text: str) -> list[nodes.Node]:
+        container = nodes.container(classes=["nea-endnotes"])
+        self.state.nested_parse(
+            StringList(text.splitlines(), source=str(self.csv_path)), 0, container
+        )
+        return [container]
+
+
+class EndnoteConcordance(_CsvDirective):
+    """Render data/endnotes.csv: one block per note of the paper."""
+
+    csv_path = ENDNOTES_CSV
+
+    def run(self) -> list[nodes.Node]:
+        root = Path(self.env.srcdir)
+        bib = Path(root) / "references.bib"
+        try:
+            from nea_edition.bibliography import entry_keys
+
+            problems = check_endnotes(root / ENDNOTES_CSV, root / ERRATA_CSV, entry_keys(bib), root)
+        except OSError as exc:
+            problems = [Problem(str(ENDNOTES_CSV), None, None, None, "unreadable", str(exc))]
+        for problem in problems:
+            logger.warning(f"endnote tables: {problem}", location=self.get_location())
+        return self._parse(concordance_markdown(self._rows(ENDNOTES_CSV)))
+
+
+class EndnoteErrata(_CsvDirective):
+    """Render data/errata.csv: printed value, verified value, source, explanation."""
+
+    csv_path = ERRATA_CSV
+
+    def run(self) -> list[nodes.Node]:
+        return self._parse(errata_markdown(self._rows(ERRATA_CSV)))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the two directives (listed in _config.yml ``extra_extensions``)."""
+    app.add_directive("endnote-concordance", EndnoteConcordance)
+    app.add_directive("endnote-errata", EndnoteErrata)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
