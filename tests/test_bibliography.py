@@ -1,0 +1,287 @@
+"""Bibliography checks: fast (no build), so a bad references.bib fails in seconds.
+
+What they guard: the fixed citation keys exist, the file is canonical (the failure shows the diff
+that ``nox -s bib`` would apply), every validation rule fires on its fixture with the right line,
+key and rule, every citation in book/ resolves, every entry is cited somewhere or deliberately
+kept, and the endnote concordance covers the paper's thirty notes exactly once.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nea_edition import bibliography as bib
+from nea_edition.endnotes_directive import (
+    ENDNOTE_COLUMNS,
+    ERRATA_COLUMNS,
+    check_endnotes,
+    concordance_markdown,
+    errata_markdown,
+    read_rows,
+    split_keys,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+BIB = ROOT / "references.bib"
+BOOK = ROOT / "book"
+ENDNOTES = ROOT / "data" / "endnotes.csv"
+ERRATA = ROOT / "data" / "errata.csv"
+FIXTURES = Path(__file__).parent / "fixtures" / "bib"
+
+#: The keys every chapter may cite (common brief); they must never disappear or be renamed.
+FIXED_KEYS = {
+    "calder2004regionalism",
+    "katzenstein1997network",
+    "rozman1998flawed",
+    "kim2008searching",
+    "pierson2002historical",
+    "mccalla1996nato",
+    "johnston1995thinking",
+    "rozman2008south",
+    "anonymous2009interview",
+    "dujarric2000korean",
+    "kim2004envisioning",
+    "kim1999military",
+    "armitage2000mature",
+    "bluehouse2009global",
+    "kang1999managing",
+    "umbach2003future",
+    "hemmer2002nato",
+    "nato1999strategic",
+    "cossa1999virtual",
+    "kristol2005memorandum",
+    "chollet2001asian",
+    "nye1995deep",
+    "soeya2009china",
+    "hopmann1999building",
+    "kim2009regionalism",
+    "editors2026edition",
+}
+
+
+# --------------------------------------------------------------------------- the real file
+
+
+def test_references_bib_is_valid() -> None:
+    problems = bib.check_bibliography(BIB)
+    assert not problems, "\n" + bib.report(problems)
+
+
+def test_references_bib_is_canonical() -> None:
+    current = BIB.read_text(encoding="utf-8")
+    canonical = bib.canonical_text(BIB)
+    assert current == canonical, (
+        "references.bib is not in canonical form; `nox -s bib` would apply:\n"
+        + bib.unified_diff(BIB, current, canonical)
+    )
+
+
+def test_fixed_keys_present() -> None:
+    missing = FIXED_KEYS - bib.entry_keys(BIB)
+    assert not missing, f"fixed citation keys missing from references.bib: {sorted(missing)}"
+
+
+def test_every_cited_key_is_in_the_bibliography() -> None:
+    unknown = bib.cited_keys(BOOK) - bib.entry_keys(BIB)
+    assert not unknown, f"cited in book/ but not in references.bib: {sorted(unknown)}"
+
+
+def endnote_keys() -> set[str]:
+    """Keys the Endnotes page cites (it renders data/endnotes.csv and data/errata.csv)."""
+    keys = {k for row in read_rows(ENDNOTES) for k in split_keys(row["keys"])}
+    keys |= {row["key"] for row in read_rows(ERRATA)}
+    return keys | {row["source"] for row in read_rows(ERRATA) if "://" not in row["source"]}
+
+
+def test_every_entry_is_cited_or_deliberately_uncited() -> None:
+    cited = bib.cited_keys(BOOK) | endnote_keys()
+    uncited = bib.entry_keys(BIB) - cited - set(bib.DELIBERATELY_UNCITED)
+    assert not uncited, (
+        f"entries cited nowhere in book/: {sorted(uncited)}; cite them or add them to "
+        "DELIBERATELY_UNCITED in nea_edition/bibliography.py with a reason"
+    )
+    for key, reason in bib.DELIBERATELY_UNCITED.items():
+        assert key in bib.entry_keys(BIB), f"DELIBERATELY_UNCITED names a missing entry {key}"
+        assert reason.strip(), f"DELIBERATELY_UNCITED[{key!r}] needs a reason"
+
+
+def test_exactly_one_bibliography_directive() -> None:
+    directives = [
+        path.relative_to(ROOT)
+        for path in BOOK.rglob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith(("```{bibliography}", ":::{bibliography}"))
+    ]
+    assert directives == [Path("book/bibliography.md")], directives
+
+
+# --------------------------------------------------------------------------- endnote tables
+
+
+def test_endnote_tables_have_the_published_columns() -> None:
+    assert tuple(read_rows(ENDNOTES)[0]) == ENDNOTE_COLUMNS
+    assert tuple(read_rows(ERRATA)[0]) == ERRATA_COLUMNS
+
+
+def test_endnotes_cover_notes_1_to_30_once_with_known_keys() -> None:
+    problems = check_endnotes(ENDNOTES, ERRATA, bib.entry_keys(BIB), ROOT)
+    assert not problems, "\n" + bib.report(problems)
+    notes = sorted(int(row["note"]) for row in read_rows(ENDNOTES))
+    assert notes == list(range(1, 31))
+
+
+def test_endnote_check_reports_gaps_and_unknown_keys(tmp_path: Path) -> None:
+    rows = ENDNOTES.read_text(encoding="utf-8").splitlines()
+    broken = [rows[0], rows[1].replace("calder2004regionalism", "nosuch2000key"), *rows[3:]]
+    bad = tmp_path / "endnotes.csv"
+    bad.write_text("\n".join(broken) + "\n", encoding="utf-8")
+    problems = check_endnotes(bad, ERRATA, bib.entry_keys(BIB), ROOT)
+    rules = {(p.rule, p.line) for p in problems}
+    assert ("unknown-key", 2) in rules
+    assert any(p.rule == "missing-note" and p.value == "2" for p in problems)
+
+
+def test_generated_markdown_uses_real_roles() -> None:
+    text = concordance_markdown(read_rows(ENDNOTES))
+    assert "{cite:p}`calder2004regionalism{pp. 191\u2013226}`" in text
+    assert "{doc}`/book/01-introduction`" in text
+    assert ":name: endnote-30" in text
+    errata = errata_markdown(read_rows(ERRATA))
+    assert "Shiraiishi" in errata and "{cite:t}`katzenstein1997network`" in errata
+
+
+# --------------------------------------------------------------------------- one fixture per rule
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "key", "rule"),
+    [
+        ("parse-error.bib", 8, "broken2002entry", "parse-error"),
+        ("duplicate-key.bib", 8, "same2001key", "duplicate-key"),
+        ("unknown-type.bib", 1, "typo2001type", "unknown-type"),
+        ("missing-field.bib", 1, "lack2001journal", "missing-field"),
+        ("impossible-year.bib", 5, "future2999year", "impossible-year"),
+        ("malformed-doi.bib", 6, "doi2001bad", "malformed-doi"),
+        ("malformed-url.bib", 5, "url2001bad", "malformed-url"),
+        ("key-style.bib", 1, "CalderYe2004", "key-style"),
+        ("bad-month.bib", 6, "month2001bad", "bad-month"),
+    ],
+)
+def test_rule_fires_with_line_and_key(fixture: str, line: int, key: str, rule: str) -> None:
+    problems = bib.check_bibliography(FIXTURES / fixture)
+    assert [p.rule for p in problems] == [rule], bib.report(problems)
+    (problem,) = problems
+    assert problem.line == line
+    assert repr(key) in problem.message
+    assert problem.file.endswith(fixture)
+
+
+def test_valid_fixture_has_no_problems() -> None:
+    assert bib.check_bibliography(FIXTURES / "valid.bib") == []
+
+
+def test_all_problems_reported_in_one_run() -> None:
+    problems = bib.check_bibliography(FIXTURES / "many-problems.bib")
+    assert [(p.line, p.rule) for p in problems] == [
+        (1, "unknown-type"),
+        (7, "missing-field"),
+        (10, "impossible-year"),
+        (11, "malformed-doi"),
+        (14, "duplicate-key"),
+    ]
+
+
+def test_entries_after_a_parse_error_are_still_checked() -> None:
+    problems = bib.check_bibliography(FIXTURES / "parse-error.bib")
+    assert len(problems) == 1
+    assert "after2003entry" in bib.entry_keys(FIXTURES / "parse-error.bib")
+
+
+# --------------------------------------------------------------------------- command line, writing
+
+
+def test_write_refuses_bad_input_and_leaves_file_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "bad.bib"
+    shutil.copy(FIXTURES / "many-problems.bib", target)
+    before = target.read_bytes()
+    assert bib.main(["--write", str(target)]) == 1
+    assert target.read_bytes() == before
+    err = capsys.readouterr().err
+    assert "5 problem(s) found." in err and "lack2001journal" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.bib"]
+
+
+def test_check_shows_diff_then_write_makes_canonical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "messy.bib"
+    shutil.copy(FIXTURES / "noncanonical.bib", target)
+    assert bib.main(["--check", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("---") and "+  month = dec," in out
+    assert bib.main(["--write", str(target)]) == 0
+    assert bib.main(["--check", str(target)]) == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.index("@book{alpha2000first") < text.index("@article{zeta2001last")
+    assert "title = {{NATO} and the {U.S.} in {Asia}}," in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.bib"]
+
+
+def test_write_is_atomic_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "refs.bib"
+    target.write_text("old\n", encoding="utf-8")
+
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bib.os, "replace", fail)
+    with pytest.raises(OSError):
+        bib.write_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]
+
+
+def test_canonical_form_is_idempotent() -> None:
+    once = bib.canonical_text(BIB)
+    assert bib.canonical_from_text(once) == once
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Why Is There No NATO in Asia?", "Why Is There No {NATO} in {Asia}?"),
+        ("The {Korea} question", "The {Korea} question"),
+        ("Envisioning the ROK-U.S. Alliance", "Envisioning the {ROK}-{U.S.} Alliance"),
+        ("America's Vision", "{America}'s Vision"),
+        ("Time for an {Asian NATO}?", "Time for an {Asian NATO}?"),
+        ("W. W. Norton \\& Company", "W. W. Norton \\& Company"),
+    ],
+)
+def test_protect_proper_nouns(title: str, expected: str) -> None:
+    assert bib.protect_proper_nouns(title) == expected
+    assert bib.protect_proper_nouns(expected) == expected
+
+
+def test_cited_keys_handles_pre_and_post_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "A {cite:p}`{see}rozman2008south{ch. 2}, calder2004regionalism{pp. 191, 226}` and "
+        "{cite:t}`nye1995deep` and {cite}`kim2009regionalism`; {footcite:p}`hopmann1999building`."
+        "\n`{cite:p}` alone is not a citation.\n",
+        encoding="utf-8",
+    )
+    assert bib.cited_keys(tmp_path) == {
+        "rozman2008south",
+        "calder2004regionalism",
+        "nye1995deep",
+        "kim2009regionalism",
+        "hopmann1999building",
+    }
