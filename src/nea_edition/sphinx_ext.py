@@ -1,17 +1,65 @@
-"""Sphinx extension for the edition: site hygiene that Jupyter Book 1.x does not offer as settings.
+"""Sphinx extension for the edition: site hygiene, self-hosted charts and data-aware caching.
 
-Jupyter Book 1.x always loads ``sphinx_thebe``. Even with launch buttons off, it writes a
-``THEBE_JS_URL`` pointing at unpkg.com into every page (twice) plus a binder configuration
-block, which breaks the rule that the site loads nothing from another origin and produces a
-console error. The edition has no live kernels, so we unhook sphinx_thebe entirely.
+1. Thebe. Jupyter Book 1.x always loads ``sphinx_thebe``. Even with launch buttons off, it
+   writes a ``THEBE_JS_URL`` pointing at unpkg.com into every page (twice) plus a binder
+   configuration block, which breaks the rule that the site loads nothing from another origin
+   and produces a console error. The edition has no live kernels, so we unhook it entirely.
+
+2. Charts. The notebooks render charts as ``<div class="nea-chart">`` holding the figure as
+   JSON (``nea_edition.figures.chart_html``). Pages whose doctree contains one get two deferred
+   scripts: the site's own ``_static/plotly-<version>.min.js`` and ``_static/nea-charts.js``,
+   which draws them. Other pages load neither. plotly.js is copied at build time from the
+   installed ``plotly`` package, not vendored in git: the JSON a notebook writes is produced by
+   that same package, so the drawing library always matches it, and upgrading plotly needs no
+   4.8 MB commit. The version in the file name makes browsers fetch the new file after an
+   upgrade.
+
+3. Data-aware caching. jupyter-cache keys a notebook on its code cells only, so editing
+   ``data/*.csv`` would leave stale figures. At ``source-read`` we append to every notebook
+   page a hidden (``remove-cell``) code cell holding a fingerprint: the SHA-256 of
+   ``data/*.csv``, ``data/datapackage.json``, the package modules the notebooks import and the
+   plotly version. The cell becomes part of the cache key, so
+
+   * a data change gives the notebook a new key: it is executed once and cached under it;
+   * nothing changed: same key, cache hit, nothing executed;
+   * reverting the data finds the earlier record again (no stale record is ever served,
+     because the key *is* the data).
+
+   Sphinx itself only re-reads documents whose source changed, so ``env-get-outdated`` also
+   returns every notebook page whose recorded fingerprint differs from the current one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("static")
+PACKAGE_DIR = Path(__file__).parent
+#: Modules that run only at build or bench time: editing them cannot change a figure.
+NOT_IN_NOTEBOOKS = frozenset(
+    {"build.py", "bench.py", "sphinx_ext.py", "bibliography.py", "endnotes_directive.py"}
+)
+#: The marker ``figures.chart_html`` writes; a page containing it needs plotly.js.
+CHART_MARKER = 'class="nea-chart"'
+#: First line of the injected cell; tests and the benchmark look for it.
+FINGERPRINT_PREFIX = "# nea-edition inputs fingerprint:"
+ENV_ATTR = "nea_input_fingerprints"
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. thebe
 
 
 def _is_thebe(name: object) -> bool:
@@ -30,7 +78,188 @@ def remove_thebe(app: Sphinx, config: Config) -> None:
     app.registry.css_files = [css for css in app.registry.css_files if not _is_thebe(css[0])]
 
 
+# ----------------------------------------------------------------------------------------------
+# 2. charts
+
+
+def plotly_js_source() -> Path:
+    """The minified plotly.js bundled with the installed plotly package."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def plotly_js_version() -> str:
+    """Version of the bundled plotly.js (not of plotly.py), used in the served file name."""
+    from plotly.offline import get_plotlyjs_version
+
+    return get_plotlyjs_version()
+
+
+def plotly_js_name() -> str:
+    return f"plotly-{plotly_js_version()}.min.js"
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Serve ``nea-charts.js`` and ``nea-charts.css`` from ``_static``."""
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC_DIR))
+
+
+def page_has_chart(doctree: nodes.Node | None) -> bool:
+    """True when a notebook output on the page is a chart from ``figures.chart_html``."""
+    if doctree is None:
+        return False
+    return any(
+        node.get("format") == "html" and CHART_MARKER in node.astext()
+        for node in doctree.findall(nodes.raw)
+    )
+
+
+def add_chart_assets(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.Node | None,
+) -> None:
+    """On chart pages only: plotly.js, then the drawing script, both deferred (non-blocking).
+
+    Called through the builder, not ``app.add_js_file``, so nothing lands in the registry:
+    Sphinx restores each page's script list after writing it, so other pages stay clean.
+    """
+    if not page_has_chart(doctree):
+        return
+    builder = app.builder
+    builder.add_js_file(plotly_js_name(), priority=600, defer="defer")
+    builder.add_js_file("nea-charts.js", priority=601, defer="defer")
+    builder.add_css_file("nea-charts.css", priority=600)
+
+
+def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
+    """Put the installed plotly.min.js into ``_static`` (skipped when already identical)."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    source = plotly_js_source()
+    target = Path(app.outdir) / "_static" / plotly_js_name()
+    if target.is_file() and target.stat().st_size == source.stat().st_size:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. data-aware caching
+
+
+def input_files(srcdir: Path) -> list[Path]:
+    """Every file whose content can change what a notebook draws."""
+    data = srcdir / "data"
+    files = sorted(data.glob("*.csv"))
+    if (data / "datapackage.json").is_file():
+        files.append(data / "datapackage.json")
+    files += sorted(p for p in PACKAGE_DIR.glob("*.py") if p.name not in NOT_IN_NOTEBOOKS)
+    return files
+
+
+def inputs_fingerprint(srcdir: Path) -> str:
+    """SHA-256 over names and contents of ``input_files`` plus the plotly version."""
+    import plotly
+
+    digest = hashlib.sha256(f"plotly {plotly.__version__}\n".encode())
+    for path in input_files(srcdir):
+        name = path.relative_to(srcdir) if path.is_relative_to(srcdir) else path.name
+        digest.update(f"{name}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _fingerprint(app: Sphinx) -> str:
+    """Computed once per build: the inputs cannot change while Sphinx runs."""
+    cached = getattr(app, "_nea_fingerprint", None)
+    if cached is None:
+        cached = inputs_fingerprint(Path(app.srcdir))
+        app._nea_fingerprint = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_notebook_source(text: str) -> bool:
+    """A MyST Markdown notebook: front matter that declares a kernel."""
+    if not text.startswith("---"):
+        return False
+    end = text.find("\n---", 3)
+    return end != -1 and "kernelspec" in text[:end]
+
+
+def fingerprint_cell(fingerprint: str) -> str:
+    """The hidden code cell appended to each notebook; it only carries the fingerprint."""
+    return (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        f"{FINGERPRINT_PREFIX} {fingerprint}\n"
+        "# (added at build time by nea_edition.sphinx_ext so that jupyter-cache re-executes\n"
+        "# this notebook when data/ or the figure code change)\n```\n"
+    )
+
+
+def inject_fingerprint(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append the fingerprint cell to notebook pages and remember which one each page got."""
+    if not is_notebook_source(source[0]):
+        return
+    fingerprint = _fingerprint(app)
+    source[0] = source[0].rstrip("\n") + fingerprint_cell(fingerprint)
+    store = getattr(app.env, ENV_ATTR, None)
+    if store is None:
+        store = {}
+        setattr(app.env, ENV_ATTR, store)
+    store[docname] = fingerprint
+
+
+def outdated_by_inputs(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> Iterable[str]:
+    """Notebook pages read with other inputs than today's: Sphinx must read them again."""
+    store: dict[str, str] = getattr(env, ENV_ATTR, {})
+    current = _fingerprint(app)
+    stale = sorted(
+        doc
+        for doc, fingerprint in store.items()
+        if fingerprint != current and doc in env.found_docs and doc not in removed
+    )
+    if stale:
+        logger.info(f"[nea] data or figure code changed: re-reading {', '.join(stale)}")
+    return stale
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, ENV_ATTR, {}).pop(docname, None)
+
+
+def merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
+) -> None:
+    """Parallel reads: bring the fingerprints recorded by worker processes home."""
+    store = getattr(env, ENV_ATTR, None)
+    if store is None:
+        store = {}
+        setattr(env, ENV_ATTR, store)
+    theirs = getattr(other, ENV_ATTR, {})
+    for doc in docnames:
+        if doc in theirs:
+            store[doc] = theirs[doc]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # config-inited fires after every extension's setup(), so sphinx_thebe is registered by then.
     app.connect("config-inited", remove_thebe, priority=900)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", add_static_path)
+    app.connect("source-read", inject_fingerprint)
+    app.connect("env-get-outdated", outdated_by_inputs)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("html-page-context", add_chart_assets)
+    app.connect("build-finished", copy_plotly_js)
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
