@@ -161,7 +161,8 @@ def country_order(tables: Tables, countries: Iterable[str] | None = None) -> lis
     """Country codes in figure order: the six parties first, then by subregion and name.
 
     Subregions follow the order of their enum in ``datapackage.json`` (Northeast Asia first),
-    so neighbours stay together. Codes missing from the countries table come last.
+    so neighbours stay together (alphabetically if the column is plain text rather than the
+    loader's categorical). Codes missing from the countries table come last.
     """
     frame = tables.countries.set_index("iso3")
     codes = list(frame.index if countries is None else dict.fromkeys(countries))
@@ -170,14 +171,14 @@ def country_order(tables: Tables, countries: Iterable[str] | None = None) -> lis
         list(subregion.cat.categories) if isinstance(subregion.dtype, pd.CategoricalDtype) else []
     )
 
-    def key(code: str) -> tuple[int, int, str, str]:
+    def key(code: str) -> tuple[int, int, str, str, str]:
         if code in SIX_PARTY:
-            return (0, SIX_PARTY.index(code), "", code)
+            return (0, SIX_PARTY.index(code), "", "", code)
         if code not in frame.index:
-            return (2, 0, "", code)
+            return (2, 0, "", "", code)
         region = subregion.at[code]
         rank = regions.index(region) if region in regions else len(regions)
-        return (1, rank, str(frame.at[code, "name"]), code)
+        return (1, rank, str(region), str(frame.at[code, "name"]), code)
 
     return sorted(codes, key=key)
 

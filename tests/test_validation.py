@@ -1,0 +1,584 @@
+"""The data validator: one fixture per rule, each problem located by file, line, column, value.
+
+Each test copies the small valid data set in ``tests/fixtures/data/valid`` to a temporary
+folder, breaks one rule by rewriting one line, and checks that exactly that problem comes out,
+with the location a reader needs to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nea_edition import paths
+from nea_edition.errors import Problem
+from nea_edition.validation import main, parse_partial_date, validate
+
+VALID = Path(__file__).parent / "fixtures" / "data" / "valid"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A writable copy of the valid fixture: ``root/data/*.csv`` and ``root/references.bib``."""
+    shutil.copytree(VALID / "data", tmp_path / "data")
+    shutil.copy(VALID / "references.bib", tmp_path / "references.bib")
+    return tmp_path
+
+
+def set_line(root: Path, table: str, line: int, text: str) -> None:
+    """Replace physical line ``line`` (1 = header) of ``data/<table>.csv`` with ``text``."""
+    path = root / "data" / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = text
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def add_line(root: Path, table: str, text: str) -> int:
+    """Append a row; returns its line number."""
+    path = root / "data" / f"{table}.csv"
+    content = path.read_text(encoding="utf-8")
+    path.write_text(content + text + "\n", encoding="utf-8")
+    return content.count("\n") + 1
+
+
+def run(root: Path) -> list[Problem]:
+    return validate(root / "data", root / "references.bib")
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def located(problem: Problem) -> tuple:
+    return (problem.file, problem.line, problem.column, problem.value, problem.rule)
+
+
+# ------------------------------------------------------------------------------- baseline
+
+
+def test_valid_fixture_has_no_problems(root: Path) -> None:
+    assert run(root) == []
+
+
+def test_html_in_a_cell_is_ordinary_text(root: Path) -> None:
+    """Markup in a cell is data: the validator accepts it; pages and charts escape it."""
+    set_line(
+        root,
+        "acting_presidents",
+        2,
+        "Goh Kun,고건,2004-03-12,2004-05-14,<script>alert(1)</script>,"
+        'http://faninu.com/biography-full-272325,"<b>bold</b> & <img src=x onerror=alert(1)>"',
+    )
+    assert run(root) == []
+
+
+# ------------------------------------------------------------------------------- dates
+
+
+def test_impossible_date_in_a_date_column(root: Path) -> None:
+    set_line(
+        root,
+        "acting_presidents",
+        2,
+        "Goh Kun,고건,2004-02-30,2004-05-14,acting,http://faninu.com/biography-full-272325,",
+    )
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/acting_presidents.csv",
+        2,
+        "start",
+        "2004-02-30",
+        "type",
+    )
+    assert "YYYY-MM-DD" in problem.message
+
+
+def test_impossible_partial_date(root: Path) -> None:
+    set_line(root, "events", 3, "2005-09-31,Joint statement,SPT,kim2009regionalism,")
+    assert located(only(run(root))) == ("data/events.csv", 3, "date", "2005-09-31", "real-date")
+
+
+def test_impossible_month_in_a_founding_date(root: Path) -> None:
+    set_line(
+        root,
+        "institutions",
+        5,
+        "SPT,Six-Party Talks,2003-13-27,,1,Northeast Asia,negotiation,kim2009regionalism,",
+    )
+    assert located(only(run(root))) == (
+        "data/institutions.csv",
+        5,
+        "founded",
+        "2003-13-27",
+        "real-date",
+    )
+
+
+def test_date_of_the_wrong_shape(root: Path) -> None:
+    set_line(root, "events", 3, "19 Sept 2005,Joint statement,SPT,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == ("data/events.csv", 3, "date", "19 Sept 2005", "pattern")
+
+
+def test_end_before_start(root: Path) -> None:
+    set_line(
+        root,
+        "acting_presidents",
+        2,
+        "Goh Kun,고건,2004-03-12,2004-03-02,acting,http://faninu.com/biography-full-272325,",
+    )
+    assert located(only(run(root))) == (
+        "data/acting_presidents.csv",
+        2,
+        "end",
+        "2004-03-02",
+        "end-before-start",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2009", ("2009-01-01", "year")),
+        ("2009-12", ("2009-12-01", "month")),
+        ("2024-02-29", ("2024-02-29", "day")),
+        ("2023-02-29", None),
+        ("2009-00", None),
+        ("09-12-01", None),
+    ],
+)
+def test_parse_partial_date(text: str, expected: tuple[str, str] | None) -> None:
+    parsed = parse_partial_date(text)
+    assert (parsed[0].isoformat(), parsed[1]) == expected if parsed else expected is None
+
+
+# ------------------------------------------------------------------------------- presidential terms
+
+
+def test_overlapping_terms(root: Path) -> None:
+    # Roh's term (line 3) starts before Kim Dae-jung's ended on 2003-02-24.
+    path = root / "data" / "administrations.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Roh Moo-hyun,노무현,2003-02-25", "Roh Moo-hyun,노무현,2003-02-01"
+        ),
+        encoding="utf-8",
+    )
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/administrations.csv",
+        3,
+        "term_start",
+        "2003-02-01",
+        "terms-overlap",
+    )
+    assert "Kim Dae-jung (line 2)" in problem.message
+
+
+def test_terms_out_of_order(root: Path) -> None:
+    path = root / "data" / "administrations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Move Kim Dae-jung (line 2) below Roh Moo-hyun (lines 3-4, a two-line note).
+    path.write_text("".join([lines[0], lines[2], lines[3], lines[1], *lines[4:]]), "utf-8")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/administrations.csv",
+        4,
+        "term_start",
+        "1998-02-25",
+        "terms-order",
+    )
+
+
+def test_only_the_last_term_may_be_open(root: Path) -> None:
+    set_line(
+        root,
+        "administrations",
+        2,
+        "Kim Dae-jung,김대중,1998-02-25,,term completed,East Asia,Sunshine Policy,true,"
+        "kim2009regionalism,",
+    )
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/administrations.csv", 2, "end_reason", "term completed", "incumbent"),
+        ("data/administrations.csv", 2, "term_end", "", "open-term"),
+    ]
+
+
+# ------------------------------------------------------------------------------- memberships
+
+
+def test_unknown_country(root: Path) -> None:
+    line = add_line(root, "memberships", "APEC,XKX,1990,,member,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == ("data/memberships.csv", line, "country", "XKX", "foreign-key")
+    assert "countries.csv" in problem.message
+
+
+def test_unknown_institution_in_events(root: Path) -> None:
+    line = add_line(root, "events", "2008-12-13,First stand-alone summit,CJK,kim2009regionalism,")
+    assert located(only(run(root))) == (
+        "data/events.csv",
+        line,
+        "institution",
+        "CJK",
+        "foreign-key",
+    )
+
+
+def test_joined_after_left(root: Path) -> None:
+    set_line(root, "memberships", 9, "TCOG,KOR,2003,2001,member,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/memberships.csv",
+        9,
+        "joined",
+        "2003",
+        "joined-after-left",
+    )
+
+
+def test_joined_before_founding(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1988,,member,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/memberships.csv",
+        2,
+        "joined",
+        "1988",
+        "joined-before-founding",
+    )
+    assert "1989" in problem.message and "institutions.csv line 2" in problem.message
+
+
+def test_joined_after_the_body_ended(root: Path) -> None:
+    line = add_line(root, "memberships", "TCOG,CHN,2005,,member,kim2009regionalism,")
+    assert located(only(run(root))) == (
+        "data/memberships.csv",
+        line,
+        "joined",
+        "2005",
+        "joined-after-end",
+    )
+
+
+def test_left_after_the_body_ended(root: Path) -> None:
+    set_line(root, "memberships", 9, "TCOG,KOR,1999,2007,member,kim2009regionalism,")
+    assert located(only(run(root))) == (
+        "data/memberships.csv",
+        9,
+        "left",
+        "2007",
+        "left-after-end",
+    )
+
+
+def test_overlapping_stretches_of_one_member(root: Path) -> None:
+    line = add_line(root, "memberships", "APEC,KOR,1995,,observer,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/memberships.csv",
+        line,
+        "joined",
+        "1995",
+        "membership-overlap",
+    )
+
+
+def test_change_of_status_within_a_year_is_allowed(root: Path) -> None:
+    set_line(root, "memberships", 7, "ARF,KOR,1994,1996,observer,kim2009regionalism,")
+    add_line(root, "memberships", "ARF,KOR,1996,,participant,kim2009regionalism,")
+    assert run(root) == []
+
+
+def test_unknown_status(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1989,,founder,kim2009regionalism,")
+    problem = only(run(root))
+    assert located(problem) == ("data/memberships.csv", 2, "status", "founder", "enum")
+    assert "member | observer" in problem.message
+
+
+def test_year_that_is_not_a_number(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,c. 1989,,member,kim2009regionalism,")
+    assert located(only(run(root))) == ("data/memberships.csv", 2, "joined", "c. 1989", "type")
+
+
+# ------------------------------------------------------------------------------- sources
+
+
+def test_missing_source(root: Path) -> None:
+    set_line(
+        root,
+        "institutions",
+        3,
+        "ARF,ASEAN Regional Forum,1994-07-25,,1,Asia-Pacific,security dialogue,,",
+    )
+    assert located(only(run(root))) == ("data/institutions.csv", 3, "source", "", "required")
+
+
+def test_unknown_bib_key_in_source(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1989,,member,kim2009regionalsim,")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/memberships.csv",
+        2,
+        "source",
+        "kim2009regionalsim",
+        "unknown-bib-key",
+    )
+    assert "references.bib" in problem.message
+
+
+def test_unknown_bib_key_in_endnote_keys(root: Path) -> None:
+    set_line(
+        root,
+        "endnotes",
+        2,
+        "1,book/01-introduction,calder2004regionalism; nosuchkey1999,pp. 191-226,citation,",
+    )
+    assert located(only(run(root))) == (
+        "data/endnotes.csv",
+        2,
+        "keys",
+        "nosuchkey1999",
+        "unknown-bib-key",
+    )
+
+
+def test_source_url_without_host(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1989,,member,https://,")
+    assert located(only(run(root))) == ("data/memberships.csv", 2, "source", "https://", "bad-url")
+
+
+def test_missing_bibliography(root: Path) -> None:
+    (root / "references.bib").unlink()
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.rule) == ("references.bib", None, "missing-file")
+
+
+# ------------------------------------------------------------------------------- keys
+
+
+def test_duplicate_key(root: Path) -> None:
+    line = add_line(
+        root,
+        "institutions",
+        "APEC,Asia-Pacific Economic Cooperation (again),1989,,1,Asia-Pacific,economic forum,"
+        "kim2009regionalism,",
+    )
+    problem = only(run(root))
+    assert located(problem) == ("data/institutions.csv", line, "id", "APEC", "duplicate-key")
+    assert "line 2" in problem.message
+
+
+def test_duplicate_composite_key(root: Path) -> None:
+    line = add_line(root, "memberships", "APEC,KOR,1989,,observer,kim2009regionalism,")
+    problems = run(root)
+    # The duplicate key is reported; the same member starting twice is an overlap as well.
+    assert (
+        "data/memberships.csv",
+        line,
+        "institution+country+joined",
+        "APEC+KOR+1989",
+        "duplicate-key",
+    ) in [located(p) for p in problems]
+
+
+# ------------------------------------------------------------------------------- files
+
+
+def test_wrong_header(root: Path) -> None:
+    set_line(root, "countries", 1, "iso,name,subregion,kind,note")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/countries.csv",
+        1,
+        None,
+        "iso,name,subregion,kind,note",
+        "header",
+    )
+    assert "iso3,name,subregion,kind,note" in problem.message
+
+
+def test_missing_header(root: Path) -> None:
+    path = root / "data" / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]), encoding="utf-8")
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "data/events.csv",
+        1,
+        None,
+        "missing-header",
+    )
+    assert problem.value.startswith("1994-05,")
+    assert "date,event,institution,source,note" in problem.message
+
+
+def test_empty_file(root: Path) -> None:
+    (root / "data" / "errata.csv").write_bytes(b"")
+    problem = only(run(root))
+    assert located(problem) == ("data/errata.csv", None, None, None, "empty-file")
+    assert "note,key,field,printed,corrected,source,explanation" in problem.message
+
+
+def test_missing_file(root: Path) -> None:
+    (root / "data" / "errata.csv").unlink()
+    assert located(only(run(root))) == ("data/errata.csv", None, None, None, "missing-file")
+
+
+def test_bytes_that_are_not_utf8(root: Path) -> None:
+    path = root / "data" / "countries.csv"
+    raw = path.read_bytes().replace(b"Japan,", "Japon\xe9,".encode("latin-1"))
+    path.write_bytes(raw)
+    problem = only(run(root))
+    assert located(problem) == ("data/countries.csv", 5, "name", "Japon\\xe9", "not-utf8")
+    assert "0xE9" in problem.message and "character 10" in problem.message
+
+
+def test_byte_order_mark(root: Path) -> None:
+    path = root / "data" / "countries.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert only(run(root)).rule == "byte-order-mark"
+
+
+def test_blank_line_and_stray_spaces(root: Path) -> None:
+    set_line(root, "countries", 3, "")
+    set_line(root, "countries", 4, "CHN, China,Northeast Asia,state,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/countries.csv", 3, None, None, "blank-row"),
+        ("data/countries.csv", 4, "name", " China", "whitespace"),
+        # PRK's row was the blank line: its memberships now point nowhere.
+        *[("data/memberships.csv", n, "country", "PRK", "foreign-key") for n in (8, 13)],
+    ]
+
+
+def test_extra_cell(root: Path) -> None:
+    set_line(root, "countries", 8, "AUS,Australia,Oceania,state,,surplus")
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.rule) == ("data/countries.csv", 8, "extra-cell")
+
+
+def test_line_numbers_count_multiline_cells(root: Path) -> None:
+    """Roh's note spans lines 3-4, so Lee Myung-bak's row is line 5, not row 4."""
+    set_line(
+        root,
+        "administrations",
+        5,
+        "Lee Myung-bak,이명박,2008-02-25,,incumbent,pan-Pacific,Global Korea,yes,"
+        "http://news.bbc.co.uk/2/hi/asia-pacific/7262117.stm,",
+    )
+    assert located(only(run(root))) == (
+        "data/administrations.csv",
+        5,
+        "covered_by_paper",
+        "yes",
+        "type",
+    )
+
+
+# ------------------------------------------------------------------------------- all at once
+
+
+def test_many_problems_in_many_files_in_one_run(root: Path) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1988,,member,kim2009regionalism,")
+    set_line(root, "countries", 1, "code,name,subregion,kind,note")
+    (root / "data" / "errata.csv").write_bytes(b"")
+    set_line(root, "events", 3, "2005-02-30,Joint statement,SPT,kim2009regionalism,")
+    set_line(root, "acting_presidents", 2, "Goh Kun,고건,2004-03-12,2004-05-14,acting,,")
+    problems = run(root)
+    seen = {(p.file, p.rule) for p in problems}
+    assert {
+        ("data/memberships.csv", "joined-before-founding"),
+        ("data/countries.csv", "header"),
+        ("data/errata.csv", "empty-file"),
+        ("data/events.csv", "real-date"),
+        ("data/acting_presidents.csv", "required"),
+    } <= seen
+    # A table that cannot be read does not flood the others with foreign-key errors.
+    assert not any(p.rule == "foreign-key" for p in problems)
+
+
+def test_broken_descriptor_is_reported(root: Path) -> None:
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][0]["constraints"]["enum"] = "not a list"
+    (root / "data" / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    problem = only(run(root))
+    assert (problem.file, problem.rule) == ("data/datapackage.json", "descriptor")
+
+
+# ------------------------------------------------------------------------------- command line
+
+
+def test_cli_reports_and_fails(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_line(root, "memberships", 2, "APEC,KOR,1988,,member,kim2009regionalism,")
+    (root / "data" / "errata.csv").write_bytes(b"")
+    code = main(["--data", str(root / "data"), "--bib", str(root / "references.bib")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        "data/memberships.csv:2: column 'joined', value '1988', rule joined-before-founding" in err
+    )
+    assert "data/errata.csv: rule empty-file" in err
+    assert "2 problem(s) found." in err
+
+
+def test_cli_as_a_module(root: Path) -> None:
+    (root / "data" / "errata.csv").write_bytes(b"")
+    bad = subprocess.run(
+        [sys.executable, "-m", "nea_edition.validation", "--data", str(root / "data")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "rule empty-file" in bad.stderr
+    shutil.copy(VALID / "data" / "errata.csv", root / "data" / "errata.csv")
+    good = subprocess.run(
+        [sys.executable, "-m", "nea_edition.validation", "--data", str(root / "data")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
+    assert "all valid" in good.stdout and len(good.stdout.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------------------- the real data
+
+
+def test_datapackage_is_a_valid_descriptor() -> None:
+    from frictionless import Package
+
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    assert list(Package.metadata_validate(descriptor)) == []
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            assert field.get("description"), f"{resource['name']}.{field['name']}: no description"
+
+
+def test_real_data_is_valid() -> None:
+    problems = validate(paths.DATA_DIR, paths.BIB_FILE)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_real_data_validates_with_frictionless_alone() -> None:
+    """Readers' own tools (frictionless, without this package) accept the data package."""
+    from frictionless import Package
+
+    missing = [
+        r["path"]
+        for r in json.loads((paths.DATA_DIR / "datapackage.json").read_text("utf-8"))["resources"]
+        if not (paths.DATA_DIR / r["path"]).is_file()
+    ]
+    if missing:
+        pytest.skip(f"tables still being sourced: {', '.join(missing)}")
+    report = Package(paths.DATA_DIR / "datapackage.json").validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
