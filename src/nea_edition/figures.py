@@ -34,6 +34,8 @@ import plotly.io as pio
 #: The six states of the Six-Party Talks, listed first in every matrix (same order as the data
 #: layer's ``SIX_PARTY``; repeated here so the figures can be tested without it).
 SIX_PARTY: tuple[str, ...] = ("KOR", "PRK", "CHN", "JPN", "RUS", "USA")
+#: The matrix cell for a country without a status (same text as ``nea_edition.data``).
+NOT_A_MEMBER = "not a member"
 
 #: Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/).
 OKABE_ITO: dict[str, str] = {
@@ -270,9 +272,7 @@ def administrations_timeline(
     adm = administrations.sort_values("term_start").reset_index(drop=True)
     names = [esc(p) for p in adm["president"]]
     covered = adm["covered_by_paper"].fillna(False).astype(bool).tolist()
-    frames = [
-        None if _isna(f) or str(f).strip() == "" else str(f) for f in adm["regional_frame"]
-    ]
+    frames = [None if _isna(f) or str(f).strip() == "" else str(f) for f in adm["regional_frame"]]
     colours = _frame_colours(f for f in frames if f)
     rows_events = "Events"
     rows_acting = "Acting presidents"
@@ -291,7 +291,10 @@ def administrations_timeline(
         end = [
             adm.loc[i, "term_end"] if not _isna(adm.loc[i, "term_end"]) else today_ts for i in idx
         ]
-        duration = [(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(start, end, strict=True)]
+        duration = [
+            (pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000
+            for s, e in zip(start, end, strict=True)
+        ]
         custom = [
             [
                 names[i],
@@ -386,8 +389,7 @@ def administrations_timeline(
                     for _, r in ev.iterrows()
                 ],
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                    "%{customdata[2]}<extra></extra>"
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
                 ),
             )
         )
@@ -504,7 +506,7 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
     cov = adm[adm["covered_by_paper"].fillna(False).astype(bool)]
     if len(cov):
         covered_text = "; ".join(
-            f"{r['president']} ({_date(r['term_start'])[:4]}–{_date(r['term_end'])[:4]}):"
+            f"{r['president']} ({_date(r['term_start'])[:4]} to {_date(r['term_end'])[:4]}):"
             f" {r['regional_frame'] if not _isna(r['regional_frame']) else 'no frame'}"
             for _, r in cov.iterrows()
         )
@@ -525,56 +527,107 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
 
 
 # ----------------------------------------------------------------------------------------------
+# Ordering shared by the matrix and the overlap
+
+#: Scopes in the order the figures group bodies: Northeast Asia's own first, Europe's last, so
+#: the contrast the paper draws (the "organization gap") reads from left to right.
+SCOPE_ORDER: tuple[str, ...] = (
+    "Northeast Asia",
+    "East Asia",
+    "Asia-Pacific",
+    "Eurasia",
+    "Euro-Atlantic",
+)
+#: Scopes whose bodies are Europe's: countries that belong only to these are not matrix rows.
+EUROPEAN_SCOPES: frozenset[str] = frozenset({"Euro-Atlantic"})
+
+
+def institution_order(institutions: pd.DataFrame) -> list[str]:
+    """Bodies grouped by scope (``SCOPE_ORDER``), then by founding year, then id."""
+    frame = institutions.copy()
+    rank = {scope: i for i, scope in enumerate(SCOPE_ORDER)}
+    frame["_scope"] = [
+        rank.get(str(sc), len(rank)) if "scope" in frame else 0
+        for sc in (frame["scope"] if "scope" in frame else [None] * len(frame))
+    ]
+    frame["_y"] = pd.to_numeric(frame["founded_year"], errors="coerce")
+    return frame.sort_values(["_scope", "_y", "id"], na_position="last")["id"].astype(str).tolist()
+
+
+def country_order(countries: pd.DataFrame, iso3: Iterable[str] | None = None) -> list[str]:
+    """Six-Party states first (in ``SIX_PARTY`` order), then by subregion and name.
+
+    Subregions sort in the order of their categories when the column is categorical (the data
+    layer makes it so, from the schema's enum: Northeast Asia first), else alphabetically.
+    Mirrors ``nea_edition.data.country_order`` so figures can be tested on plain frames.
+    """
+    frame = countries.set_index("iso3")
+    codes = list(frame.index if iso3 is None else dict.fromkeys(iso3))
+    sub = frame["subregion"] if "subregion" in frame else pd.Series(dtype=object)
+    if isinstance(sub.dtype, pd.CategoricalDtype):
+        regions = [str(c) for c in sub.cat.categories]
+    else:
+        regions = sorted({str(v) for v in sub.dropna()})
+
+    def key(code: str) -> tuple[int, int, str, str]:
+        if code in SIX_PARTY:
+            return (0, SIX_PARTY.index(code), "", code)
+        if code not in frame.index:
+            return (2, 0, "", code)
+        region = str(sub.get(code, ""))
+        rank = regions.index(region) if region in regions else len(regions)
+        return (1, rank, str(frame.at[code, "name"]), code)
+
+    return sorted(codes, key=key)
+
+
+def _exists(founded: object, ended: object, year: int) -> bool:
+    if not _isna(founded) and int(founded) > year:  # type: ignore[call-overload]
+        return False
+    return _isna(ended) or int(ended) >= year  # type: ignore[call-overload]
+
+
+# ----------------------------------------------------------------------------------------------
 # Figure: membership matrix with a year slider
 
-#: How each status is drawn: colour, marker symbol and a short text, so colour is never alone.
-STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "member": (OKABE_ITO["blue"], "square", "member"),
-    "observer": (OKABE_ITO["orange"], "diamond", "observer"),
-    "partner": (OKABE_ITO["bluish green"], "triangle-up", "partner"),
-    "not a member": (GREY, "circle-open", "not a member"),
+#: How each status is drawn: colour, marker symbol, marker size. Colour is never alone: each
+#: status has its own symbol, and hover names it.
+STATUS_STYLE: dict[str, tuple[str, str, int]] = {
+    "member": (OKABE_ITO["blue"], "square", 13),
+    "participant": (OKABE_ITO["sky blue"], "circle", 13),
+    "partner": (OKABE_ITO["bluish green"], "triangle-up", 13),
+    "observer": (OKABE_ITO["orange"], "diamond", 13),
+    "suspended": (OKABE_ITO["vermillion"], "x", 12),
+    NOT_A_MEMBER: (GREY, "circle-open", 7),
 }
 _SPARE_STYLES = [
-    (OKABE_ITO["reddish purple"], "star"),
-    (OKABE_ITO["vermillion"], "cross"),
-    (OKABE_ITO["sky blue"], "hexagon"),
-    (OKABE_ITO["yellow"], "pentagon"),
+    (OKABE_ITO["reddish purple"], "star", 13),
+    (OKABE_ITO["yellow"], "hexagon", 13),
+    (OKABE_ITO["black"], "pentagon", 11),
 ]
 
 
-def status_styles(statuses: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+def status_styles(statuses: Iterable[str]) -> dict[str, tuple[str, str, int]]:
     """Style for every status in the data; statuses not in ``STATUS_STYLE`` get spare ones."""
     styles = dict(STATUS_STYLE)
     spare = list(_SPARE_STYLES)
     for status in statuses:
         if status not in styles:
-            colour, symbol = spare.pop(0) if spare else (GREY, "x")
-            styles[status] = (colour, symbol, status)
+            styles[status] = spare.pop(0) if spare else (GREY, "asterisk", 11)
     return styles
 
 
-def country_order(countries: pd.DataFrame, iso3: Iterable[str] | None = None) -> list[str]:
-    """Six-Party states first (in ``SIX_PARTY`` order), then the rest by subregion and name."""
-    frame = countries if iso3 is None else countries[countries["iso3"].isin(list(iso3))]
-    six = [c for c in SIX_PARTY if c in set(frame["iso3"])]
-    rest = frame[~frame["iso3"].isin(six)].copy()
-    sort_cols = [c for c in ("subregion", "name") if c in rest]
-    rest = rest.sort_values(sort_cols, na_position="last") if sort_cols else rest
-    return six + rest["iso3"].tolist()
+def matrix_countries(
+    over_time: pd.DataFrame, institutions: pd.DataFrame, countries: pd.DataFrame
+) -> list[str]:
+    """Rows of the matrix: countries with a status in some non-European body in some year.
 
-
-def institution_order(institutions: pd.DataFrame) -> list[str]:
-    """Institutions by founding year, then id, so columns keep their place as years pass."""
-    frame = institutions.copy()
-    frame["_y"] = frame["founded_year"].astype("Float64")
-    return frame.sort_values(["_y", "id"], na_position="last")["id"].tolist()
-
-
-def _exists(inst: pd.Series, year: int) -> bool:
-    founded, ended = inst.get("founded_year"), inst.get("ended_year")
-    if not _isna(founded) and int(founded) > year:
-        return False
-    return _isna(ended) or int(ended) >= year
+    OSCE and NATO stay as columns, but the fifty-odd European states that belong to nothing
+    else would bury the region's rows; they are counted in the summary instead.
+    """
+    scope = institutions.set_index("id")["scope"].astype(str).to_dict()
+    asian = over_time[~over_time["institution"].map(scope).isin(EUROPEAN_SCOPES)]
+    return country_order(countries, asian["country"].astype(str).unique())
 
 
 def membership_grid(
@@ -583,23 +636,27 @@ def membership_grid(
     countries: Sequence[str],
     years: Iterable[int],
 ) -> pd.DataFrame:
-    """Every (year, country, institution) cell: status, or "not a member".
+    """Every (year, country, institution) cell: its status, or "not a member".
 
-    Only institutions that exist in a year get cells that year. ``over_time`` is the data layer's
-    ``membership_over_time`` (year, institution, country, status); rows it lacks are "not a member".
+    Only bodies that exist in a year get cells that year. ``over_time`` is the data layer's
+    ``membership_over_time`` (year, institution, country, status); missing rows are "not a
+    member".
     """
-    inst = institutions.set_index("id")
     known = {
-        (int(r.year), r.institution, r.country): r.status
+        (int(r.year), str(r.institution), str(r.country)): str(r.status)
         for r in over_time.itertuples(index=False)
     }
-    rows = []
-    for year in years:
-        for iid in inst.index:
-            if not _exists(inst.loc[iid], year):
-                continue
-            for iso in countries:
-                rows.append((year, iso, iid, known.get((year, iid, iso), "not a member")))
+    life = [
+        (str(r.id), r.founded_year, r.ended_year)
+        for r in institutions[["id", "founded_year", "ended_year"]].itertuples(index=False)
+    ]
+    rows = [
+        (year, iso, iid, known.get((year, iid, iso), NOT_A_MEMBER))
+        for year in years
+        for iid, founded, ended in life
+        if _exists(founded, ended, year)
+        for iso in countries
+    ]
     return pd.DataFrame(rows, columns=["year", "country", "institution", "status"])
 
 
@@ -611,55 +668,55 @@ def membership_matrix_figure(
     start: int = 1989,
     end: int | None = None,
     initial_year: int = PAPER_YEAR,
-    country_ids: Iterable[str] | None = None,
+    country_ids: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Countries (rows, Six-Party states first) by institutions (columns) for one year.
+    """Countries (rows, Six-Party states first) by bodies (columns) in one year, with a slider.
 
-    A slider and a play button step through ``start``..``end``; the chart opens on
-    ``initial_year``. One scatter trace per status (colour + symbol), identical across frames, so
-    the legend is stable. Columns of institutions that did not exist that year stay empty.
+    A slider and a play button step through ``start``..``end``, one animation frame per year;
+    the chart opens on ``initial_year`` (the paper's year). There is one scatter trace per
+    status, in every frame, so the legend stays put; a status is told by colour and symbol
+    (``STATUS_STYLE``). Columns of bodies that did not exist in a year stay empty that year.
+    Hover text is built into each frame's template, not per point, to keep the page light.
     """
-    end = end or int(over_time["year"].max() if len(over_time) else pd.Timestamp.now().year)
+    if end is None:
+        end = int(over_time["year"].max()) if len(over_time) else pd.Timestamp.now().year
     years = list(range(start, end + 1))
     if initial_year not in years:
         initial_year = years[-1]
-    iso_order = country_order(countries, country_ids)
-    names = countries.set_index("iso3")["name"].to_dict()
+    iso_order = (
+        list(country_ids)
+        if country_ids is not None
+        else matrix_countries(over_time, institutions, countries)
+    )
+    names = countries.set_index("iso3")["name"].astype(str).to_dict()
     inst_order = institution_order(institutions)
-    inst_names = institutions.set_index("id")["name"].to_dict()
-    grid = membership_grid(over_time, institutions.set_index("id").loc[inst_order].reset_index(), iso_order, years)
+    inst_frame = institutions.set_index("id").loc[inst_order].reset_index()
+    grid = membership_grid(over_time, inst_frame, iso_order, years)
     styles = status_styles(grid["status"].unique())
-    present = [s for s in styles if s in set(grid["status"])]
-    statuses = [s for s in STATUS_STYLE if s in present] + [
-        s for s in present if s not in STATUS_STYLE
-    ]
-    row_labels = {iso: f"{esc(names.get(iso, iso))} ({esc(iso)})" for iso in iso_order}
+    present = set(grid["status"])
+    statuses = [s for s in styles if s in present]
+    row_label = {iso: f"{esc(names.get(iso, iso))}" for iso in iso_order}
 
     def traces_for(year: int) -> list[go.Scatter]:
         cells = grid[grid["year"] == year]
         out = []
         for status in statuses:
-            colour, symbol, text = styles[status]
+            colour, symbol, size = styles[status]
             sel = cells[cells["status"] == status]
             out.append(
                 go.Scatter(
-                    name=esc(text),
+                    name=esc(status),
                     mode="markers",
                     x=[esc(i) for i in sel["institution"]],
-                    y=[row_labels[c] for c in sel["country"]],
+                    y=[row_label[c] for c in sel["country"]],
                     marker=dict(
                         symbol=symbol,
                         color=colour,
-                        size=13 if status != "not a member" else 9,
-                        line=dict(color="#333" if status != "not a member" else colour, width=1),
+                        size=size,
+                        line=dict(color="#333333" if status != NOT_A_MEMBER else colour, width=1),
                     ),
-                    customdata=[
-                        [esc(inst_names.get(i, i)), esc(names.get(c, c)), esc(status), year]
-                        for i, c in zip(sel["institution"], sel["country"], strict=True)
-                    ],
                     hovertemplate=(
-                        "%{customdata[1]}<br>%{customdata[0]}<br>"
-                        "<b>%{customdata[2]}</b> in %{customdata[3]}<extra></extra>"
+                        f"%{{y}}<br>%{{x}}<br><b>{esc(status)}</b> in {year}<extra></extra>"
                     ),
                 )
             )
@@ -673,63 +730,66 @@ def membership_matrix_figure(
             method="animate",
             args=[
                 [str(y)],
-                dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+                dict(
+                    mode="immediate",
+                    frame=dict(duration=0, redraw=True),
+                    transition=dict(duration=0),
+                ),
             ],
         )
         for y in years
     ]
+    play = dict(
+        label="▶ Play",
+        method="animate",
+        args=[
+            None,
+            dict(
+                frame=dict(duration=600, redraw=True),
+                transition=dict(duration=0),
+                fromcurrent=True,
+                mode="immediate",
+            ),
+        ],
+    )
+    pause = dict(
+        label="❚❚ Pause",
+        method="animate",
+        args=[
+            [None],
+            dict(
+                frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate"
+            ),
+        ],
+    )
     fig.update_layout(
         **_base_layout(
-            height=170 + 24 * len(iso_order),
-            margin=dict(l=10, r=10, t=70, b=10),
-            legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", title=None),
+            height=230 + 22 * len(iso_order),
+            margin=dict(l=10, r=10, t=10, b=10),
+            legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", title=None),
             sliders=[
                 dict(
                     active=years.index(initial_year),
-                    currentvalue=dict(prefix="Year: ", font=dict(size=14)),
-                    pad=dict(t=40, b=10),
+                    currentvalue=dict(prefix="Year: ", font=dict(size=15)),
+                    pad=dict(t=10, b=0),
                     steps=steps,
-                    len=0.85,
-                    x=0.15,
+                    x=0.12,
+                    len=0.88,
+                    y=0,
+                    yanchor="top",
                 )
             ],
             updatemenus=[
                 dict(
                     type="buttons",
-                    direction="left",
+                    direction="down",
                     showactive=False,
                     x=0,
                     y=0,
                     xanchor="left",
                     yanchor="top",
-                    pad=dict(t=50, r=10),
-                    buttons=[
-                        dict(
-                            label="▶ Play",
-                            method="animate",
-                            args=[
-                                None,
-                                dict(
-                                    frame=dict(duration=500, redraw=True),
-                                    transition=dict(duration=0),
-                                    fromcurrent=True,
-                                    mode="immediate",
-                                ),
-                            ],
-                        ),
-                        dict(
-                            label="❚❚ Pause",
-                            method="animate",
-                            args=[
-                                [None],
-                                dict(
-                                    frame=dict(duration=0, redraw=False),
-                                    transition=dict(duration=0),
-                                    mode="immediate",
-                                ),
-                            ],
-                        ),
-                    ],
+                    pad=dict(t=10, r=5),
+                    buttons=[play, pause],
                 )
             ],
         )
@@ -738,8 +798,9 @@ def membership_matrix_figure(
         type="category",
         categoryorder="array",
         categoryarray=[esc(i) for i in inst_order],
+        range=[-0.6, len(inst_order) - 0.4],
         side="top",
-        tickangle=-45,
+        tickangle=-50,
         showgrid=True,
         gridcolor="#eeeeee",
         automargin=True,
@@ -748,8 +809,8 @@ def membership_matrix_figure(
     fig.update_yaxes(
         type="category",
         categoryorder="array",
-        categoryarray=[row_labels[c] for c in iso_order],
-        autorange="reversed",
+        categoryarray=[row_label[c] for c in iso_order],
+        range=[len(iso_order) - 0.5, -0.5],
         showgrid=True,
         gridcolor="#eeeeee",
         automargin=True,
@@ -758,26 +819,49 @@ def membership_matrix_figure(
     return fig
 
 
-def membership_summary(matrix: pd.DataFrame, year: int, countries: pd.DataFrame) -> str:
-    """Describe one year's matrix (the data layer's ``membership_matrix``) in words."""
-    names = countries.set_index("iso3")["name"].to_dict()
-    parts = [
-        f"In {year}, {matrix.shape[1]} of the bodies in the data existed; "
-        f"the matrix has {matrix.shape[0]} countries."
-    ]
+MATRIX_NARROW_LAYOUT: dict = {
+    "font": {"size": 10},
+    "legend": {"font": {"size": 10}},
+    "sliders": [{"x": 0.22, "len": 0.78, "currentvalue": {"font": {"size": 12}}}],
+}
+
+
+def membership_summary(
+    matrix: pd.DataFrame, year: int, countries: pd.DataFrame, *, shown: int | None = None
+) -> str:
+    """Describe one year's matrix (``nea_edition.data.membership_matrix``) in words.
+
+    For each body: how many countries hold some status, and which of the six Six-Party states.
+    """
+    names = countries.set_index("iso3")["name"].astype(str).to_dict()
+    parts = [f"In {year}, {matrix.shape[1]} of the bodies in the data existed."]
+    if shown is not None:
+        parts.append(
+            f"The chart shows {shown} countries; states that belonged only to the OSCE or NATO"
+            f" are left out of its rows (the table lists every membership)."
+        )
     for inst in matrix.columns:
-        col = matrix[inst]
+        col = matrix[inst].astype(str)
+        held = col[col != NOT_A_MEMBER]
         six = [c for c in SIX_PARTY if c in col.index]
-        in_six = [c for c in six if col[c] != "not a member"]
-        members = int((col != "not a member").sum())
+        in_six = [c for c in six if col[c] != NOT_A_MEMBER]
         if six and len(in_six) == len(six):
             six_text = "all six Six-Party states"
         elif in_six:
-            six_text = "of the Six-Party states " + ", ".join(names.get(c, c) for c in in_six)
+            six_text = "of the Six-Party states only " + ", ".join(names.get(c, c) for c in in_six)
         else:
             six_text = "none of the Six-Party states"
-        parts.append(f"{inst}: {members} with some status, {six_text}.")
+        statuses = ", ".join(f"{n} {st}" for st, n in held.value_counts().items())
+        parts.append(f"{inst}: {statuses or 'no one'}; {six_text}.")
     return " ".join(parts)
+
+
+def memberships_table(memberships: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """The membership spells every year of the matrix is derived from, with country names."""
+    names = countries.set_index("iso3")["name"].astype(str).to_dict()
+    frame = memberships[["institution", "country", "joined", "left", "status", "source"]].copy()
+    frame.insert(2, "country_name", frame["country"].astype(str).map(names))
+    return frame.reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -787,98 +871,198 @@ def membership_summary(matrix: pd.DataFrame, year: int, countries: pd.DataFrame)
 def overlap_matrix(shared: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Square table of shared members from the data layer's long ``shared_members`` output.
 
-    Pairs are made symmetric; the diagonal is each body's own member count when the long table
-    has ``a == b`` rows, else the largest overlap it has (a lower bound) is not guessed: left NA.
+    Pairs are made symmetric. The diagonal holds a body's own full members when the long table
+    has ``a == b`` rows; ``shared_members`` does not list them, so callers pass ``sizes``
+    through ``institution_overlap_figure`` instead.
     """
     mat = pd.DataFrame(pd.NA, index=list(order), columns=list(order), dtype="Int64")
     for r in shared.itertuples(index=False):
-        a, b = r.institution_a, r.institution_b
+        a, b = str(r.institution_a), str(r.institution_b)
         if a in mat.index and b in mat.columns:
             mat.loc[a, b] = int(r.shared)
             mat.loc[b, a] = int(r.shared)
     return mat
 
 
-def institution_overlap_figure(
-    shared: pd.DataFrame,
-    institutions: pd.DataFrame,
-    *,
-    order: Sequence[str] | None = None,
-    title_year: int | None = None,
-) -> go.Figure:
-    """Heatmap: for each pair of bodies, how many members they share (number in each cell).
+def _members_text(members: object) -> str:
+    if isinstance(members, str):
+        return members
+    return ", ".join(str(m) for m in members)  # type: ignore[attr-defined]
 
-    ``order`` puts Northeast Asia's bodies first and Europe's OSCE and NATO last, so the
-    contrast the paper draws sits in one picture. Colour scale: cividis (colour-blind safe);
-    every cell also prints its count, so colour is never needed to read it.
-    """
-    if order is None:
-        order = institution_order(institutions)
-    order = [i for i in order if i in set(shared["institution_a"]) | set(shared["institution_b"])]
+
+def overlap_heatmap(
+    shared: pd.DataFrame,
+    order: Sequence[str],
+    names: dict[str, str],
+    sizes: dict[str, int] | None = None,
+    *,
+    visible: bool = True,
+    label: str = "",
+) -> go.Heatmap:
+    """One heatmap trace: shared full members per pair, the count printed in each cell."""
     mat = overlap_matrix(shared, order)
-    members = {}
+    for body, size in (sizes or {}).items():
+        if body in mat.index:
+            mat.loc[body, body] = int(size)
+    members: dict[tuple[str, str], str] = {}
     for r in shared.itertuples(index=False):
-        text = esc(r.members) if isinstance(r.members, str) else esc(", ".join(r.members))
-        members[(r.institution_a, r.institution_b)] = text
-        members[(r.institution_b, r.institution_a)] = text
-    names = institutions.set_index("id")["name"].to_dict()
+        text = esc(_members_text(r.members)) or "none"
+        members[(str(r.institution_a), str(r.institution_b))] = text
+        members[(str(r.institution_b), str(r.institution_a))] = text
     z = [[None if _isna(v) else int(v) for v in mat.loc[a]] for a in order]
     custom = [
-        [[esc(names.get(a, a)), esc(names.get(b, b)), members.get((a, b), "")] for b in order]
+        [
+            [
+                esc(names.get(a, a)),
+                esc(names.get(b, b)),
+                members.get((a, b), "the body's own full members" if a == b else "—"),
+            ]
+            for b in order
+        ]
         for a in order
     ]
     labels = [esc(i) for i in order]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=labels,
-            y=labels,
-            customdata=custom,
-            colorscale="Cividis",
-            texttemplate="%{z}",
-            textfont=dict(size=11),
-            xgap=1,
-            ygap=1,
-            colorbar=dict(title=dict(text="shared<br>members"), thickness=12),
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> and <b>%{customdata[1]}</b><br>"
-                "%{z} shared members<br>%{customdata[2]}<extra></extra>"
-            ),
-        )
+    return go.Heatmap(
+        z=z,
+        x=labels,
+        y=labels,
+        customdata=custom,
+        name=esc(label),
+        visible=visible,
+        colorscale="Cividis",
+        zmin=0,
+        texttemplate="%{z}",
+        textfont=dict(size=11),
+        xgap=1,
+        ygap=1,
+        hoverongaps=False,
+        colorbar=dict(title=dict(text="shared<br>members"), thickness=12),
+        hovertemplate=(
+            "<b>%{customdata[0]}</b> and <b>%{customdata[1]}</b>: %{z} shared<br>"
+            "%{customdata[2]}<extra></extra>"
+        ),
     )
-    size = 160 + 34 * len(order)
-    fig.update_layout(**_base_layout(height=max(size, 420), margin=dict(l=10, r=10, t=30, b=10)))
-    fig.update_xaxes(side="top", tickangle=-45, automargin=True, type="category")
-    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    if title_year:
-        fig.update_layout(title=dict(text=f"Shared members, {title_year}", x=0, font=dict(size=13)))
+
+
+def institution_overlap_figure(
+    layers: Sequence[tuple[str, pd.DataFrame, dict[str, int]]],
+    institutions: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+) -> go.Figure:
+    """Heatmap of the full members each pair of bodies shares, one layer per year.
+
+    ``layers`` is a list of (label, shared_members frame, own-size per body); the first layer
+    shows, buttons switch between them. Bodies are grouped Northeast Asia first and Europe's
+    OSCE and NATO last (``institution_order``), so the "organization gap" the paper starts from
+    is one picture: the European pair overlaps almost completely, the Asian bodies each cut the
+    region differently. Colour scale cividis (colour-blind safe); every cell prints its count,
+    so colour is never needed to read it. Bodies that did not exist in a layer's year are blank.
+    """
+    names = institutions.set_index("id")["name"].astype(str).to_dict()
+    if order is None:
+        seen: set[str] = set()
+        for _, shared, sizes in layers:
+            seen |= set(shared["institution_a"].astype(str)) | set(sizes)
+        order = [i for i in institution_order(institutions) if i in seen]
+    traces = [
+        overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl)
+        for k, (lbl, shared, sizes) in enumerate(layers)
+    ]
+    fig = go.Figure(data=traces)
+    layout = _base_layout(
+        height=max(200 + 36 * len(order), 420), margin=dict(l=10, r=10, t=10, b=10)
+    )
+    if len(layers) > 1:
+        layout["updatemenus"] = [
+            dict(
+                type="buttons",
+                direction="right",
+                active=0,
+                x=0,
+                y=1.0,
+                xanchor="left",
+                yanchor="bottom",
+                pad=dict(b=6),
+                buttons=[
+                    dict(
+                        label=esc(lbl),
+                        method="update",
+                        args=[{"visible": [j == k for j in range(len(layers))]}],
+                    )
+                    for k, (lbl, _, _) in enumerate(layers)
+                ],
+            )
+        ]
+        layout["margin"] = dict(l=10, r=10, t=50, b=10)
+    fig.update_layout(**layout)
+    fig.update_xaxes(
+        side="top",
+        tickangle=-50,
+        automargin=True,
+        type="category",
+        categoryorder="array",
+        categoryarray=[esc(i) for i in order],
+        fixedrange=True,
+    )
+    fig.update_yaxes(
+        autorange="reversed",
+        automargin=True,
+        type="category",
+        categoryorder="array",
+        categoryarray=[esc(i) for i in order],
+        fixedrange=True,
+    )
     return fig
 
 
-def overlap_summary(mat: pd.DataFrame, focus: Sequence[str] = ("SPT", "ARF", "OSCE", "NATO")) -> str:
-    """Describe the largest overlaps and the pairs the paper contrasts, from the square table."""
-    pairs = []
-    ids = list(mat.index)
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            v = mat.loc[a, b]
-            if not _isna(v):
-                pairs.append((int(v), a, b))
-    pairs.sort(reverse=True)
-    parts = [f"{len(ids)} bodies, {len(pairs)} pairs."]
-    if pairs:
-        top = ", ".join(f"{a} and {b} ({v})" for v, a, b in pairs[:3])
+def body_sizes(
+    over_time: pd.DataFrame, year: int, full: Iterable[str] = ("member", "participant")
+) -> dict[str, int]:
+    """Full members (members and participants) of each body in ``year``."""
+    sel = over_time[(over_time["year"] == year) & over_time["status"].astype(str).isin(set(full))]
+    return {str(k): int(v) for k, v in sel.groupby("institution", observed=True).size().items()}
+
+
+def overlap_summary(
+    shared: pd.DataFrame,
+    sizes: dict[str, int],
+    year: int,
+    focus: Sequence[tuple[str, str]] = (("OSCE", "NATO"), ("SPT", "ARF"), ("SPT", "APEC")),
+) -> str:
+    """The largest overlaps and the pairs the paper contrasts, in words, from the long table."""
+    pairs = {
+        (str(r.institution_a), str(r.institution_b)): int(r.shared)
+        for r in shared.itertuples(index=False)
+        if str(r.institution_a) < str(r.institution_b)
+    }
+    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"In {year}: {len(sizes)} bodies, {len(pairs)} pairs."]
+    if ranked:
+        top = "; ".join(f"{a} and {b} share {v}" for (a, b), v in ranked[:3])
         parts.append(f"Largest overlaps: {top}.")
-        zero = [f"{a} and {b}" for v, a, b in pairs if v == 0]
+        zero = sum(1 for v in pairs.values() if v == 0)
         if zero:
-            parts.append(f"{len(zero)} pairs share no member.")
-    present = [f for f in focus if f in ids]
-    for i, a in enumerate(present):
-        for b in present[i + 1 :]:
-            v = mat.loc[a, b]
-            if not _isna(v):
-                parts.append(f"{a} and {b} share {int(v)}.")
+            parts.append(f"{zero} pairs share no full member.")
+    for a, b in focus:
+        key = (a, b) if (a, b) in pairs else (b, a)
+        if key in pairs and a in sizes and b in sizes:
+            parts.append(f"{a} ({sizes[a]} full members) and {b} ({sizes[b]}) share {pairs[key]}.")
     return " ".join(parts)
+
+
+def overlap_table(shared: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per unordered pair: year, the two bodies, how many they share, and who."""
+    frame = shared[shared["institution_a"].astype(str) < shared["institution_b"].astype(str)]
+    return pd.DataFrame(
+        {
+            "year": year,
+            "institution_a": frame["institution_a"].astype(str).to_numpy(),
+            "institution_b": frame["institution_b"].astype(str).to_numpy(),
+            "shared": frame["shared"].astype(int).to_numpy(),
+            "members": [_members_text(m) for m in frame["members"]],
+        }
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1052,6 +1236,119 @@ def global_korea_summary(circles: pd.DataFrame) -> str:
         )
         name = sub["ring_name"].iloc[0]
         parts.append(f"ring {ring}, {name}: {entries}")
-    return (
-        f"{circles['ring'].nunique()} rings from the centre outward. " + "; ".join(parts) + "."
+    return f"{circles['ring'].nunique()} rings from the centre outward. " + "; ".join(parts) + "."
+
+
+# ----------------------------------------------------------------------------------------------
+# Entry points for the notebooks (and the Data page): tables in, what the page shows out.
+# ``tables`` is ``nea_edition.data.Tables``; typed loosely so these run on test doubles too.
+
+
+def administrations_chart(tables: object, *, today: pd.Timestamp | str | None = None) -> Chart:
+    """Figure: the timeline of administrations with events and acting presidents."""
+    adm = tables.administrations  # type: ignore[attr-defined]
+    events = tables.events  # type: ignore[attr-defined]
+    return Chart(
+        name="administrations",
+        figure=administrations_timeline(adm, events, tables.acting_presidents, today=today),  # type: ignore[attr-defined]
+        label="Timeline of the Republic of Korea's administrations since 1988, with events",
+        summary=administrations_summary(adm, events),
+        narrow_layout={"font": {"size": 10}, "legend": {"font": {"size": 10}}},
     )
+
+
+def administrations_tables(tables: object) -> tuple[DataTable, DataTable]:
+    """The data behind the timeline: the administrations, and the events marked on it."""
+    adm = tables.administrations.drop(columns=["note"], errors="ignore")  # type: ignore[attr-defined]
+    adm = adm.assign(term_start=adm["term_start"].map(_date), term_end=adm["term_end"].map(_date))
+    events = tables.events[["date", "event", "institution", "source"]]  # type: ignore[attr-defined]
+    return (
+        DataTable(adm, filename="administrations.csv", title="Data: the administrations"),
+        DataTable(events, filename="events.csv", title="Data: the events marked on the timeline"),
+    )
+
+
+def membership_chart(
+    tables: object, *, initial_year: int = PAPER_YEAR, start: int = 1989, end: int | None = None
+) -> Chart:
+    """Figure: the membership matrix with its year slider, opening on ``initial_year``.
+
+    Reusable as is on the Data page: ``glue("…", figures.membership_chart(tables))`` or simply
+    leave the returned object as a cell's last expression (it renders as HTML).
+    """
+    from nea_edition import data
+
+    over_time = data.membership_over_time(tables, start=start, end=end)  # type: ignore[arg-type]
+    inst, countries = tables.institutions, tables.countries  # type: ignore[attr-defined]
+    rows = matrix_countries(over_time, inst, countries)
+    fig = membership_matrix_figure(
+        over_time, inst, countries, start=start, end=end, initial_year=initial_year
+    )
+    matrix = data.membership_matrix(tables, initial_year)  # type: ignore[arg-type]
+    return Chart(
+        name=f"membership-matrix-{initial_year}",
+        figure=fig,
+        label=(
+            f"Matrix of countries by regional bodies, opening on {initial_year}, with a year slider"
+        ),
+        summary=membership_summary(matrix, initial_year, countries, shown=len(rows)),
+        narrow_layout=MATRIX_NARROW_LAYOUT,
+    )
+
+
+def membership_data(tables: object) -> DataTable:
+    """The data behind the matrix: every membership spell, with country names."""
+    return DataTable(
+        memberships_table(tables.memberships, tables.countries),  # type: ignore[attr-defined]
+        filename="memberships.csv",
+        title="Data: every membership spell the matrix is drawn from",
+        note="A country counts in every year from joined to left, both included.",
+    )
+
+
+def overlap_chart(tables: object, years: Sequence[int] = (PAPER_YEAR,)) -> Chart:
+    """Figure: shared full members of each pair of bodies, one switchable layer per year."""
+    from nea_edition import data
+
+    over_time = data.membership_over_time(tables, start=min(years), end=max(years))  # type: ignore[arg-type]
+    layers = []
+    for year in years:
+        shared = data.shared_members(tables, year)  # type: ignore[arg-type]
+        layers.append((f"{year}", shared, body_sizes(over_time, year)))
+    first_label, first_shared, first_sizes = layers[0]
+    return Chart(
+        name="institution-overlap",
+        figure=institution_overlap_figure(layers, tables.institutions),  # type: ignore[attr-defined]
+        label="Heatmap of the full members shared by each pair of regional bodies",
+        summary=overlap_summary(first_shared, first_sizes, int(first_label)),
+        narrow_layout={"font": {"size": 9}},
+    )
+
+
+def overlap_data(tables: object, years: Sequence[int] = (PAPER_YEAR,)) -> DataTable:
+    """The data behind the overlap heatmap: one row per pair of bodies and year."""
+    from nea_edition import data
+
+    frames = [overlap_table(data.shared_members(tables, y), y) for y in years]  # type: ignore[arg-type]
+    return DataTable(
+        pd.concat(frames, ignore_index=True),
+        filename="institution_overlap.csv",
+        title="Data: shared full members of each pair of bodies",
+        note="Members and participants count; observers and partners do not.",
+    )
+
+
+def global_korea_chart(circles: pd.DataFrame) -> Chart:
+    """Figure: the circles of Global Korea (the paper's lost Figure 1, rebuilt)."""
+    return Chart(
+        name="global-korea",
+        figure=global_korea_circles(circles),
+        label="Concentric rings of Global Korea's cooperative networked diplomacy",
+        summary=global_korea_summary(circles),
+        narrow_layout={"height": 380, "font": {"size": 10}},
+    )
+
+
+def latest_year(tables: object) -> int:
+    """The last year the figures show: the current year (the data run to today)."""
+    return pd.Timestamp.now().year
