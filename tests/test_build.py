@@ -1,0 +1,84 @@
+"""The strict build: warnings fail it, all of them are reported in one run, and a failed build
+never replaces the last good site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nea_edition import build as book_build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BROKEN_PAGE = """# A broken page
+
+This cites a key that does not exist {cite:p}`nobody1999nothing`, and refers to a label
+that does not exist either: {ref}`no-such-label`.
+"""
+
+
+@pytest.fixture
+def small_book(tmp_path: Path) -> Path:
+    """A two-page book with the edition's real configuration, extensions and bibliography."""
+    book = tmp_path / "book-root"
+    (book / "book").mkdir(parents=True)
+    for name in ("_config.yml", "references.bib"):
+        shutil.copy(ROOT / name, book / name)
+    shutil.copytree(ROOT / "data", book / "data")
+    shutil.copytree(ROOT / "book" / "_static", book / "book" / "_static")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/index\nchapters:\n  - file: book/page\n", encoding="utf-8"
+    )
+    (book / "book" / "index.md").write_text("# Front\n\nA front page.\n", encoding="utf-8")
+    (book / "book" / "page.md").write_text("# Page\n\nA good page.\n", encoding="utf-8")
+    return book
+
+
+def run_build(book: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nea_edition.build", "--root", str(book)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=book,
+        env={**os.environ, "NEA_EDITION_ROOT": str(book)},
+    )
+
+
+def test_failed_build_keeps_the_last_good_site_and_lists_every_warning(small_book: Path) -> None:
+    good = run_build(small_book)
+    assert good.returncode == 0, good.stdout + good.stderr
+    site = small_book / "_build" / "html"
+    before = (site / "book" / "page.html").read_text(encoding="utf-8")
+    assert "A good page" in before
+
+    (small_book / "book" / "page.md").write_text(BROKEN_PAGE, encoding="utf-8")
+    bad = run_build(small_book)
+    output = bad.stdout + bad.stderr
+
+    assert bad.returncode != 0, "a warning must fail the build"
+    assert "nobody1999nothing" in output, "the unknown citation key is reported"
+    assert "no-such-label" in output, "the broken reference is reported in the same run"
+    assert "left untouched" in output
+    assert (site / "book" / "page.html").read_text(encoding="utf-8") == before
+    assert not site.with_name("html.incoming").exists()
+
+
+def test_publish_swaps_in_the_staged_site_whole(tmp_path: Path) -> None:
+    staged = tmp_path / "_build" / "staging" / "_build" / "html"
+    staged.mkdir(parents=True)
+    (staged / "index.html").write_text("new", encoding="utf-8")
+    old = tmp_path / "_build" / "html"
+    old.mkdir(parents=True)
+    (old / "stale.html").write_text("old", encoding="utf-8")
+
+    site = book_build.publish(tmp_path)
+
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (site / "stale.html").exists(), "pages removed from the book leave the site"
+    assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html", "staging"]
