@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -310,3 +311,44 @@ def test_real_data_loads() -> None:
     assert matrix.index.tolist()[:6] == list(SIX_PARTY)
     assert matrix.at["KOR", "SPT"] == "participant"
     assert (shared_members(tables, 2009)["shared"] >= 0).all()
+
+
+# ------------------------------------------------------------------------------- the Data page
+
+
+def test_data_page_directive_renders_the_schema(tmp_path: Path) -> None:
+    """The Data page's column tables and row counts come from datapackage.json, not from prose."""
+    from sphinx.application import Sphinx
+
+    data = tmp_path / "data"
+    shutil.copytree(VALID / "data", data)
+    shutil.copy(paths.DATA_DIR / "datapackage.json", data / "datapackage.json")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"extensions = ['nea_edition.schema_directive']\nnea_data_dir = {str(data)!r}\n",
+        encoding="utf-8",
+    )
+    sections = "".join(
+        f".. _data-{name}:\n\n{name}\n{'=' * len(name)}\n\n.. data-resource:: {name}\n\n"
+        for name in ("memberships", "institutions", "countries")
+    )
+    (src / "index.rst").write_text(
+        f"Data\n####\n\nThere are :data-rows:`memberships` memberships.\n\n{sections}",
+        encoding="utf-8",
+    )
+    app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "html", warningiserror=True)
+    app.build()
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    text = unescape(html).replace("\u2019", "'")  # Sphinx's smart quotes
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    memberships = next(r for r in descriptor["resources"] if r["name"] == "memberships")
+    assert "There are 16 memberships." in html
+    assert "16 rows in" in html
+    for field in memberships["schema"]["fields"]:
+        assert f'<span class="pre">{field["name"]}</span>' in html
+        assert field["description"].split(":")[0] in text
+    for status in memberships["schema"]["fields"][4]["constraints"]["enum"]:
+        assert f'<span class="pre">{status}</span>' in html
+    # Foreign keys link to the referenced table's section.
+    assert 'href="#data-countries"' in html
