@@ -466,6 +466,12 @@ def test_extra_cell(root: Path) -> None:
     assert (problem.file, problem.line, problem.rule) == ("data/countries.csv", 8, "extra-cell")
 
 
+def test_unclosed_quote(root: Path) -> None:
+    set_line(root, "countries", 8, 'AUS,"Australia,Oceania,state,')
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.rule) == ("data/countries.csv", 8, "csv-syntax")
+
+
 def test_line_numbers_count_multiline_cells(root: Path) -> None:
     """Roh's note spans lines 3-4, so Lee Myung-bak's row is line 5, not row 4."""
     set_line(

@@ -195,7 +195,7 @@ def _read_csv(path: Path, table: _Table, problems: list[Problem]) -> None:
     text = _decode(raw, table.file, problems)
     bad = _bad_bytes(text)
 
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     previous_end = 0
     try:
@@ -204,7 +204,14 @@ def _read_csv(path: Path, table: _Table, problems: list[Problem]) -> None:
             previous_end = reader.line_num
     except csv.Error as exc:
         problems.append(
-            Problem(table.file, reader.line_num, None, None, "csv-syntax", f"cannot parse: {exc}")
+            Problem(
+                table.file,
+                previous_end + 1,
+                None,
+                None,
+                "csv-syntax",
+                f"cannot read the row that starts here (a quote left open?): {exc}",
+            )
         )
         return
 
@@ -354,7 +361,7 @@ def _translate(
     line = line_of(row_number)
     column = getattr(error, "field_name", None) or None
     cell = getattr(error, "cell", None)
-    value = None if cell is None else str(cell)
+    value = "" if cell is None else str(cell)
 
     if kind == "type-error":
         wanted = _TYPE_HINTS.get(types.get(column, ""), types.get(column, "?"))
