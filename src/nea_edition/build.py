@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nea_edition import validation
+from nea_edition.errors import report
 from nea_edition.paths import repo_root
 
 
@@ -57,10 +59,24 @@ def publish(root: Path) -> Path:
     return site
 
 
+def validate_inputs(root: Path) -> int:
+    """Validate data/ and references.bib; any problem stops the build before a page is written."""
+    problems = validation.validate(root / "data", root / "references.bib")
+    if problems:
+        print(report(problems), file=sys.stderr)
+        print(
+            f"\nBuild REFUSED: fix the data first; the last good site in {root / '_build' / 'html'}"
+            " was left untouched.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def build(root: Path | None = None, *, extra: list[str] | None = None) -> int:
-    """Build and, only on success, publish. Returns a process exit code."""
+    """Validate, build and, only on success, publish. Returns a process exit code."""
     root = root or repo_root()
-    code = run_sphinx(root, extra=extra)
+    code = validate_inputs(root) or run_sphinx(root, extra=extra)
     if code != 0:
         print(
             f"\nBuild FAILED (exit {code}); the last good site in {root / '_build' / 'html'}"
