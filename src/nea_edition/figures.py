@@ -137,6 +137,7 @@ class Chart:
     label: str
     summary: str
     narrow_layout: dict | None = None
+    narrow_data: dict | None = None
 
     def _repr_html_(self) -> str:
         return chart_html(
@@ -145,6 +146,7 @@ class Chart:
             label=self.label,
             summary=self.summary,
             narrow_layout=self.narrow_layout,
+            narrow_data=self.narrow_data,
         )
 
 
@@ -155,19 +157,23 @@ def chart_html(
     label: str,
     summary: str,
     narrow_layout: dict | None = None,
+    narrow_data: dict | None = None,
 ) -> str:
     """HTML for one chart: a placeholder div, the figure as JSON, and a text description.
 
     ``label`` becomes the chart's ``aria-label``; ``summary`` is a visible paragraph (computed
     from the data, so it stays true when the data change) that the chart points to with
     ``aria-describedby`` for screen-reader users. ``narrow_layout`` is merged into the layout on
-    screens narrower than 600 px (smaller margins and fonts), by ``static/nea-charts.js``.
+    screens narrower than 600 px (smaller margins and fonts), and ``narrow_data`` into every
+    trace, by ``static/nea-charts.js``.
     """
     slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     spec = json.loads(figure_json(fig))
     spec["config"] = PLOT_CONFIG
     if narrow_layout:
         spec["narrowLayout"] = narrow_layout
+    if narrow_data:
+        spec["narrowData"] = narrow_data
     payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         payload = payload.replace(char, code)
@@ -764,17 +770,20 @@ def membership_matrix_figure(
     )
     fig.update_layout(
         **_base_layout(
-            height=230 + 22 * len(iso_order),
-            margin=dict(l=10, r=10, t=10, b=10),
-            legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", title=None),
+            height=260 + 22 * len(iso_order),
+            # Bottom margin: the slider (under the plot) and then the legend (at the very bottom).
+            margin=dict(l=10, r=10, t=10, b=150),
+            legend=dict(
+                orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"
+            ),
             sliders=[
                 dict(
                     active=years.index(initial_year),
-                    currentvalue=dict(prefix="Year: ", font=dict(size=15)),
+                    currentvalue=dict(prefix="Year: ", font=dict(size=15), xanchor="right"),
                     pad=dict(t=10, b=0),
                     steps=steps,
-                    x=0.12,
-                    len=0.88,
+                    x=0.2,
+                    len=0.8,
                     y=0,
                     yanchor="top",
                 )
@@ -819,11 +828,19 @@ def membership_matrix_figure(
     return fig
 
 
-MATRIX_NARROW_LAYOUT: dict = {
-    "font": {"size": 10},
-    "legend": {"font": {"size": 10}},
-    "sliders": [{"x": 0.22, "len": 0.78, "currentvalue": {"font": {"size": 12}}}],
-}
+def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
+    """Layout for screens under 600 px: country codes instead of names, smaller type."""
+    return {
+        "font": {"size": 10},
+        "margin": {"b": 170},
+        "legend": {"font": {"size": 10}},
+        "sliders": [{"x": 0.3, "len": 0.7, "currentvalue": {"font": {"size": 12}}}],
+        "yaxis": {
+            "tickmode": "array",
+            "tickvals": list(fig.layout.yaxis.categoryarray),
+            "ticktext": [esc(c) for c in codes],
+        },
+    }
 
 
 def membership_summary(
@@ -898,6 +915,7 @@ def overlap_heatmap(
     *,
     visible: bool = True,
     label: str = "",
+    zmax: int | None = None,
 ) -> go.Heatmap:
     """One heatmap trace: shared full members per pair, the count printed in each cell."""
     mat = overlap_matrix(shared, order)
@@ -931,6 +949,7 @@ def overlap_heatmap(
         visible=visible,
         colorscale="Cividis",
         zmin=0,
+        zmax=zmax,
         texttemplate="%{z}",
         textfont=dict(size=11),
         xgap=1,
@@ -965,8 +984,13 @@ def institution_overlap_figure(
         for _, shared, sizes in layers:
             seen |= set(shared["institution_a"].astype(str)) | set(sizes)
         order = [i for i in institution_order(institutions) if i in seen]
+    # The colour scale stops at the largest overlap between two different bodies, so one big
+    # body's own size (on the diagonal) does not wash out every other cell.
+    zmax = max(
+        [int(v) for _, shared, _ in layers for v in shared["shared"]] + [1],
+    )
     traces = [
-        overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl)
+        overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl, zmax=zmax)
         for k, (lbl, shared, sizes) in enumerate(layers)
     ]
     fig = go.Figure(data=traces)
@@ -980,10 +1004,10 @@ def institution_overlap_figure(
                 direction="right",
                 active=0,
                 x=0,
-                y=1.0,
+                y=0,
                 xanchor="left",
-                yanchor="bottom",
-                pad=dict(b=6),
+                yanchor="top",
+                pad=dict(t=8),
                 buttons=[
                     dict(
                         label=esc(lbl),
@@ -994,7 +1018,7 @@ def institution_overlap_figure(
                 ],
             )
         ]
-        layout["margin"] = dict(l=10, r=10, t=50, b=10)
+        layout["margin"] = dict(l=10, r=10, t=10, b=50)
     fig.update_layout(**layout)
     fig.update_xaxes(
         side="top",
@@ -1292,7 +1316,7 @@ def membership_chart(
             f"Matrix of countries by regional bodies, opening on {initial_year}, with a year slider"
         ),
         summary=membership_summary(matrix, initial_year, countries, shown=len(rows)),
-        narrow_layout=MATRIX_NARROW_LAYOUT,
+        narrow_layout=matrix_narrow_layout(fig, rows),
     )
 
 
@@ -1314,14 +1338,16 @@ def overlap_chart(tables: object, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
     layers = []
     for year in years:
         shared = data.shared_members(tables, year)  # type: ignore[arg-type]
-        layers.append((f"{year}", shared, body_sizes(over_time, year)))
-    first_label, first_shared, first_sizes = layers[0]
+        label = f"{year} (the paper)" if year == PAPER_YEAR else f"{year}"
+        layers.append((label, shared, body_sizes(over_time, year)))
+    _, first_shared, first_sizes = layers[0]
     return Chart(
         name="institution-overlap",
         figure=institution_overlap_figure(layers, tables.institutions),  # type: ignore[attr-defined]
         label="Heatmap of the full members shared by each pair of regional bodies",
-        summary=overlap_summary(first_shared, first_sizes, int(first_label)),
+        summary=overlap_summary(first_shared, first_sizes, years[0]),
         narrow_layout={"font": {"size": 9}},
+        narrow_data={"showscale": False, "textfont": {"size": 8}},
     )
 
 

@@ -10,12 +10,23 @@
   "use strict";
   var NARROW = 600;
 
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  // Deep merge of narrowLayout into layout. Arrays of objects (sliders, updatemenus) merge
+  // element by element, so a narrow override of one slider option keeps its steps.
   function merge(target, source) {
     Object.keys(source).forEach(function (key) {
       var value = source[key];
-      if (value && typeof value === "object" && !Array.isArray(value) &&
-          target[key] && typeof target[key] === "object" && !Array.isArray(target[key])) {
-        merge(target[key], value);
+      var current = target[key];
+      if (isObject(value) && isObject(current)) {
+        merge(current, value);
+      } else if (Array.isArray(value) && Array.isArray(current) &&
+                 value.length && value.every(isObject) && current.every(isObject)) {
+        value.forEach(function (item, i) {
+          if (i < current.length) merge(current[i], item); else current.push(item);
+        });
       } else {
         target[key] = value;
       }
@@ -30,7 +41,11 @@
     if (spec.narrowLayout && plot.clientWidth > 0 && plot.clientWidth < NARROW) {
       merge(spec.layout, spec.narrowLayout);
     }
+    if (spec.narrowData && plot.clientWidth > 0 && plot.clientWidth < NARROW) {
+      spec.data.forEach(function (trace) { merge(trace, spec.narrowData); });
+    }
     delete spec.narrowLayout;
+    delete spec.narrowData;
     return window.Plotly.newPlot(plot, spec).then(function () {
       chart.setAttribute("data-drawn", "true");
     });
