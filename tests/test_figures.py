@@ -1,0 +1,446 @@
+"""Figure functions on small hand-made frames: no browser, no build, no data/ needed.
+
+Each test names the property a reader relies on: every presidency is a bar, the Six-Party states
+come first, the slider opens on 2009, status is never told by colour alone, data text is
+escaped everywhere it can appear, and the Sphinx extension's fingerprint follows the data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nea_edition import figures, sphinx_ext
+
+XSS = "<script>alert(1)</script>"
+
+
+# ----------------------------------------------------------------------------------------------
+# small frames
+
+
+@pytest.fixture
+def administrations() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "president": ["Roh Tae-woo", "Kim Young-sam", XSS],
+            "president_hangul": ["노태우", "김영삼", "x"],
+            "term_start": pd.to_datetime(["1988-02-25", "1993-02-25", "1998-02-25"]),
+            "term_end": pd.to_datetime(["1993-02-24", "1998-02-24", None]),
+            "end_reason": ["term completed", "term completed", "incumbent"],
+            "regional_frame": pd.Categorical(
+                [None, "Asia-Pacific", "East Asia"], categories=["Asia-Pacific", "East Asia"]
+            ),
+            "policy_banner": ["Nordpolitik", "Segyehwa", f"banner {XSS}"],
+            "covered_by_paper": [False, True, True],
+            "source": ["s1", "s2", "s3"],
+            "note": ["", "", ""],
+        }
+    )
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": ["1989-11-06", "2003-08"],
+            "event": ["APEC launched", f"talks {XSS}"],
+            "institution": ["APEC", "SPT"],
+            "source": ["a", "b"],
+            "note": ["", ""],
+            "date_start": pd.to_datetime(["1989-11-06", "2003-08-01"]),
+            "date_precision": ["day", "month"],
+        }
+    )
+
+
+@pytest.fixture
+def acting() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": ["Goh Kun"],
+            "name_hangul": ["고건"],
+            "start": pd.to_datetime(["2004-03-12"]),
+            "end": pd.to_datetime(["2004-05-14"]),
+            "reason": ["acting"],
+            "source": ["s"],
+            "note": [""],
+        }
+    )
+
+
+@pytest.fixture
+def countries() -> pd.DataFrame:
+    subregions = ["Northeast Asia", "Southeast Asia", "Europe"]
+    return pd.DataFrame(
+        {
+            "iso3": ["DEU", "THA", "USA", "KOR", "PRK", "CHN", "JPN", "RUS", "XSS"],
+            "name": ["Germany", "Thailand", "United States", "Korea", "DPRK", "China", "Japan",
+                     "Russia", XSS],
+            "subregion": pd.Categorical(
+                ["Europe", "Southeast Asia", "Northeast Asia", "Northeast Asia",
+                 "Northeast Asia", "Northeast Asia", "Northeast Asia", "Europe",
+                 "Southeast Asia"],
+                categories=subregions,
+            ),
+        }
+    )  # fmt: skip
+
+
+@pytest.fixture
+def institutions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["ARF", "SPT", "OSCE", "APEC"],
+            "name": ["ASEAN Regional Forum", "Six-Party Talks", "OSCE", "APEC"],
+            "founded_year": pd.array([1994, 2003, 1975, 1989], dtype="Int64"),
+            "ended_year": pd.array([None, None, None, None], dtype="Int64"),
+            "scope": ["Asia-Pacific", "Northeast Asia", "Euro-Atlantic", "Asia-Pacific"],
+        }
+    )
+
+
+@pytest.fixture
+def over_time() -> pd.DataFrame:
+    rows = []
+    for year in range(1989, 2012):
+        if year >= 1994:
+            rows += [(year, "ARF", c, "participant") for c in ("KOR", "PRK", "USA", "XSS")]
+            if year >= 2000:
+                rows.append((year, "ARF", "PRK", "participant"))
+        if year >= 2003:
+            six = ("KOR", "PRK", "CHN", "JPN", "RUS", "USA")
+            rows += [(year, "SPT", c, "participant") for c in six]
+        rows += [(year, "APEC", c, "member") for c in ("KOR", "USA", "THA")]
+        rows += [(year, "OSCE", c, "participant") for c in ("USA", "RUS", "DEU")]
+        if year >= 2005:
+            rows.append((year, "APEC", "CHN", "observer"))
+    frame = pd.DataFrame(rows, columns=["year", "institution", "country", "status"])
+    return frame.drop_duplicates(["year", "institution", "country"])
+
+
+# ----------------------------------------------------------------------------------------------
+# escaping and rendering
+
+
+def test_esc_turns_markup_into_entities() -> None:
+    assert figures.esc(XSS) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert figures.esc(None) == ""
+    assert figures.esc(float("nan")) == ""
+    assert figures.esc(pd.NA) == ""
+
+
+def test_chart_html_cannot_be_broken_out_of(administrations: pd.DataFrame) -> None:
+    fig = figures.administrations_timeline(administrations, today="2000-01-01")
+    out = figures.chart_html(fig, name="t", label=f"label {XSS}", summary=f"sum {XSS}")
+    # Exactly one script element: the JSON one; no data text can open or close another.
+    assert out.count("<script") == 1
+    assert out.count("</script>") == 1
+    assert "alert(1)</script>" not in out.replace('class="nea-chart-spec">', "")
+    assert "&lt;script&gt;" in out  # label and summary escaped as text
+    spec_text = re.search(r'class="nea-chart-spec">(.*?)</script>', out, re.S).group(1)
+    assert "<" not in spec_text and ">" not in spec_text
+    spec = json.loads(spec_text)
+    assert spec["config"]["displaylogo"] is False
+    assert {"data", "layout"} <= set(spec)
+
+
+def test_figure_json_hides_urls_and_markup() -> None:
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(x=[1], y=[1], text=["https://example.org </script>"]))
+    text = figures.figure_json(fig)
+    assert "://" not in text and "</" not in text
+    assert json.loads(text)["data"][0]["text"] == ["https://example.org </script>"]
+
+
+def test_data_table_escapes_and_offers_csv() -> None:
+    frame = pd.DataFrame({"name": [XSS, "Korea"], "n": [1, 2]})
+    out = figures.data_table_html(frame, filename="t.csv")
+    assert out.startswith('<details class="nea-data">')  # closed toggle by default
+    assert "<summary>" in out and "(2 rows)" in out
+    assert XSS not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    href = re.search(r'href="(data:text/csv[^"]*)"', out).group(1)
+    from urllib.parse import unquote
+
+    assert unquote(href.split(",", 1)[1]).splitlines()[0] == "name,n"
+    assert 'download="t.csv"' in out
+
+
+def test_chart_object_renders_as_html_not_plotly_mimetype(administrations) -> None:
+    chart = figures.Chart(
+        name="x",
+        figure=figures.administrations_timeline(administrations, today="2000-01-01"),
+        label="l",
+        summary="s",
+    )
+    assert hasattr(chart, "_repr_html_")
+    assert not hasattr(chart, "_repr_mimebundle_")
+    assert 'class="nea-chart"' in chart._repr_html_()
+
+
+# ----------------------------------------------------------------------------------------------
+# administrations timeline
+
+
+def test_timeline_has_a_bar_per_presidency_and_separates_the_covered(
+    administrations: pd.DataFrame, events: pd.DataFrame, acting: pd.DataFrame
+) -> None:
+    fig = figures.administrations_timeline(administrations, events, acting, today="2000-06-01")
+    bars = [t for t in fig.data if t.type == "bar" and t.name != "acting president"]
+    names = [y for t in bars for y in t.y]
+    assert sorted(names) == sorted(figures.esc(p) for p in administrations["president"])
+    # one trace per frame, the unframed (not covered) last, then acting, then events
+    assert [t.name for t in fig.data] == [
+        "Asia-Pacific",
+        "East Asia",
+        figures.NO_FRAME,
+        "acting president",
+        "event (data/events.csv)",
+    ]
+    unframed = fig.data[2]
+    assert list(unframed.marker.pattern.shape) == ["/"]  # hatched: not covered
+    covered = fig.data[0]
+    assert list(covered.marker.line.width) == [2.5]  # outlined: covered
+    # incumbent runs to "today"
+    east = fig.data[1]
+    assert east.customdata[0][3] == "in office"
+    assert east.base[0] == "1998-02-25"
+    assert (
+        abs(
+            east.x[0]
+            - (pd.Timestamp("2000-06-01") - pd.Timestamp("1998-02-25")).total_seconds() * 1000
+        )
+        < 1
+    )
+    # rows in chronological order, top to bottom, then the acting and event rows
+    assert list(fig.layout.yaxis.categoryarray)[-2:] == ["Acting presidents", "Events"]
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_timeline_escapes_every_data_text(
+    administrations: pd.DataFrame, events: pd.DataFrame
+) -> None:
+    fig = figures.administrations_timeline(administrations, events, today="2000-01-01")
+    dumped = fig.to_json()
+    assert "<script>" not in dumped
+    assert "&lt;script&gt;" in dumped
+
+
+def test_timeline_summary_names_the_covered_governments(administrations, events) -> None:
+    text = figures.administrations_summary(administrations, events)
+    assert "3 presidencies" in text
+    assert "Kim Young-sam (1993 to 1998): Asia-Pacific" in text
+    assert "2 dated events" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# membership matrix
+
+
+def test_country_order_puts_the_six_parties_first(countries: pd.DataFrame) -> None:
+    order = figures.country_order(countries)
+    assert order[:6] == list(figures.SIX_PARTY)
+    # then by subregion category order (Southeast Asia before Europe), then by name
+    assert order[6:] == ["XSS", "THA", "DEU"] or order[6:] == ["THA", "XSS", "DEU"]
+    assert order.index("THA") < order.index("DEU")
+
+
+def test_institution_order_groups_northeast_asia_first_and_europe_last(institutions) -> None:
+    assert figures.institution_order(institutions) == ["SPT", "APEC", "ARF", "OSCE"]
+
+
+def test_matrix_opens_on_2009_with_a_frame_per_year(
+    over_time: pd.DataFrame, institutions: pd.DataFrame, countries: pd.DataFrame
+) -> None:
+    fig = figures.membership_matrix_figure(over_time, institutions, countries, start=1989, end=2011)
+    slider = fig.layout.sliders[0]
+    assert [s.label for s in slider.steps] == [str(y) for y in range(1989, 2012)]
+    assert slider.steps[slider.active].label == "2009"
+    assert [f.name for f in fig.frames] == [str(y) for y in range(1989, 2012)]
+    assert all(s.method == "animate" for s in slider.steps)
+    assert fig.layout.updatemenus[0].buttons[0].label.endswith("Play")
+    # the initial data is the 2009 frame
+    frame_2009 = next(f for f in fig.frames if f.name == "2009")
+    assert [t.x for t in fig.data] == [t.x for t in frame_2009.data]
+
+
+def test_matrix_tells_status_by_symbol_as_well_as_colour(
+    over_time: pd.DataFrame, institutions: pd.DataFrame, countries: pd.DataFrame
+) -> None:
+    fig = figures.membership_matrix_figure(over_time, institutions, countries, end=2011)
+    names = [t.name for t in fig.data]
+    assert names == ["member", "participant", "observer", "not a member"]
+    symbols = [t.marker.symbol for t in fig.data]
+    colours = [t.marker.color for t in fig.data]
+    assert len(set(symbols)) == len(symbols)
+    assert len(set(colours)) == len(colours)
+    # every frame has the same traces, so the legend never changes
+    assert all([t.name for t in f.data] == names for f in fig.frames)
+
+
+def test_matrix_2009_cells_follow_the_data(
+    over_time: pd.DataFrame, institutions: pd.DataFrame, countries: pd.DataFrame
+) -> None:
+    fig = figures.membership_matrix_figure(over_time, institutions, countries, end=2011)
+    names = countries.set_index("iso3")["name"].map(figures.esc).to_dict()
+    cells = {(y, x): t.name for t in fig.data for x, y in zip(t.x, t.y, strict=True)}
+    assert cells[(names["PRK"], "ARF")] == "participant"
+    assert cells[(names["PRK"], "APEC")] == "not a member"
+    assert cells[(names["CHN"], "APEC")] == "observer"
+    assert all(cells[(names[c], "SPT")] == "participant" for c in figures.SIX_PARTY)
+    # rows: the six first; Germany is OSCE-only, so it is not a row
+    rows = list(fig.layout.yaxis.categoryarray)
+    assert rows[:6] == [names[c] for c in figures.SIX_PARTY]
+    assert names["DEU"] not in rows
+    # a body that does not exist yet has no cells: SPT in 1995
+    f1995 = next(f for f in fig.frames if f.name == "1995")
+    assert all("SPT" not in t.x for t in f1995.data)
+    assert "<script>" not in fig.to_json()
+
+
+def test_matrix_summary_reports_the_six(countries: pd.DataFrame) -> None:
+    matrix = pd.DataFrame(
+        {"SPT": ["participant"] * 6, "APEC": ["member", "not a member"] + ["member"] * 4},
+        index=list(figures.SIX_PARTY),
+    )
+    text = figures.membership_summary(matrix, 2009, countries)
+    assert "SPT: 6 participant; all six Six-Party states." in text
+    assert "APEC: 5 member; of the Six-Party states only Korea, China" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# overlap
+
+
+@pytest.fixture
+def shared() -> pd.DataFrame:
+    rows = [
+        ("SPT", "ARF", 6, ["CHN", "JPN", "KOR", "PRK", "RUS", "USA"]),
+        ("ARF", "SPT", 6, ["CHN", "JPN", "KOR", "PRK", "RUS", "USA"]),
+        ("SPT", "OSCE", 2, ["RUS", "USA"]),
+        ("OSCE", "SPT", 2, ["RUS", "USA"]),
+        ("ARF", "OSCE", 1, [XSS]),
+        ("OSCE", "ARF", 1, [XSS]),
+    ]
+    return pd.DataFrame(rows, columns=["institution_a", "institution_b", "shared", "members"])
+
+
+def test_overlap_matrix_is_symmetric_with_counts(shared: pd.DataFrame) -> None:
+    mat = figures.overlap_matrix(shared, ["SPT", "ARF", "OSCE"])
+    assert mat.loc["SPT", "ARF"] == mat.loc["ARF", "SPT"] == 6
+    assert mat.loc["OSCE", "SPT"] == 2
+    assert pd.isna(mat.loc["SPT", "SPT"])
+
+
+def test_overlap_figure_prints_counts_and_escapes(shared, institutions) -> None:
+    sizes = {"SPT": 6, "ARF": 27, "OSCE": 56}
+    fig = figures.institution_overlap_figure(
+        [("2009", shared, sizes), ("2026", shared, sizes)], institutions
+    )
+    assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
+    assert [t.visible for t in fig.data] == [True, False]
+    heat = fig.data[0]
+    assert list(heat.x) == ["SPT", "ARF", "OSCE"]  # Northeast Asia first, Europe last
+    assert heat.texttemplate == "%{z}"
+    assert heat.z[0][0] == 6 and heat.z[0][1] == 6 and heat.z[2][2] == 56
+    assert heat.zmax == 6  # the scale stops at the largest pair, not at a body's own size
+    assert len(fig.layout.updatemenus[0].buttons) == 2
+    assert "<script>" not in fig.to_json()
+    text = figures.overlap_summary(shared, sizes, 2009, focus=(("SPT", "ARF"),))
+    assert "SPT (6 full members) and ARF (27) share 6." in text
+
+
+def test_overlap_table_lists_each_pair_once(shared: pd.DataFrame) -> None:
+    table = figures.overlap_table(shared, 2009)
+    assert len(table) == 3
+    assert set(table.columns) == {"year", "institution_a", "institution_b", "shared", "members"}
+
+
+# ----------------------------------------------------------------------------------------------
+# Global Korea circles
+
+
+@pytest.fixture
+def circles() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ring": [0, 1, 1, 2],
+            "ring_name": ["Core", "Neighbours", "Neighbours", f"Far {XSS}"],
+            "order": [1, 1, 2, 1],
+            "partner": ["ROK-US alliance", "Japan", "China", "World"],
+            "label": ["ROK-US alliance", "Japan", "China", XSS],
+            "basis": ["stated", "inferred", "inferred", "stated"],
+            "description": ["d"] * 4,
+            "source": ["kim2009regionalism"] * 4,
+            "note": [""] * 4,
+        }
+    )
+
+
+def test_circles_draw_one_ring_per_level(circles: pd.DataFrame) -> None:
+    fig = figures.global_korea_circles(circles)
+    assert len(fig.data) == 3  # one trace per ring
+    assert [s.type for s in fig.layout.shapes] == ["circle"] * 3
+    ring1 = fig.data[1]
+    assert list(ring1.text) == ["<i>Japan*</i>", "<i>China*</i>"]  # inferred: italics + *
+    assert fig.layout.yaxis.scaleanchor == "x"  # circles stay round
+    assert "<script>" not in fig.to_json()
+    text = figures.global_korea_summary(circles)
+    assert "Japan (the edition's reading)" in text
+
+
+def test_circles_csv_of_the_edition_has_the_papers_rings() -> None:
+    root = Path(__file__).resolve().parents[1]
+    frame = figures.read_global_korea_circles(root / "data")
+    assert list(frame.columns) == list(figures.CIRCLES_COLUMNS)
+    assert frame.loc[frame["ring"] == 0, "partner"].tolist() == ["ROK-US alliance"]
+    assert set(frame.loc[frame["ring"] == 3, "partner"]) == {
+        "Southeast Asia", "Central Asia", "India", "Australia", "New Zealand"
+    }  # fmt: skip
+    assert set(frame["source"]) <= {"kim2009regionalism", "bluehouse2009global"}
+    assert set(frame["basis"]) <= {"stated", "inferred"}
+
+
+# ----------------------------------------------------------------------------------------------
+# the Sphinx extension's cache key
+
+
+def test_fingerprint_changes_with_any_csv_and_only_then(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.csv").write_text("x\n1\n")
+    first = sphinx_ext.inputs_fingerprint(tmp_path)
+    assert sphinx_ext.inputs_fingerprint(tmp_path) == first
+    (data / "a.csv").write_text("x\n2\n")
+    assert sphinx_ext.inputs_fingerprint(tmp_path) != first
+    (data / "a.csv").write_text("x\n1\n")
+    assert sphinx_ext.inputs_fingerprint(tmp_path) == first  # content, not mtime
+    (data / "b.csv").write_text("y\n")
+    assert sphinx_ext.inputs_fingerprint(tmp_path) != first
+
+
+def test_fingerprint_cell_is_added_to_notebooks_only() -> None:
+    nb = "---\nkernelspec:\n  name: python3\n---\n# Title\n"
+    assert sphinx_ext.is_notebook_source(nb)
+    assert not sphinx_ext.is_notebook_source("# Plain page\n")
+    assert not sphinx_ext.is_notebook_source("---\ntitle: x\n---\n# Page\n")
+    cell = sphinx_ext.fingerprint_cell("abc")
+    assert "remove-cell" in cell and "abc" in cell and cell.count("```") == 2
+
+
+def test_chart_pages_are_detected_from_the_doctree() -> None:
+    from docutils import nodes
+
+    page = nodes.section()
+    page += nodes.raw("", '<div class="nea-chart" id="x"></div>', format="html")
+    assert sphinx_ext.page_has_chart(page)
+    plain = nodes.section()
+    plain += nodes.raw("", "<p>hi</p>", format="html")
+    assert not sphinx_ext.page_has_chart(plain)
+    assert not sphinx_ext.page_has_chart(None)
