@@ -444,3 +444,21 @@ def test_chart_pages_are_detected_from_the_doctree() -> None:
     plain += nodes.raw("", "<p>hi</p>", format="html")
     assert not sphinx_ext.page_has_chart(plain)
     assert not sphinx_ext.page_has_chart(None)
+
+
+def test_pages_get_the_partial_plotly_bundle_when_it_can_draw_them(administrations) -> None:
+    from docutils import nodes
+
+    fig = figures.administrations_timeline(administrations, today="2000-01-01")
+    page = nodes.section()
+    page += nodes.raw("", figures.chart_html(fig, name="t", label="l", summary="s"), format="html")
+    assert sphinx_ext.chart_trace_types(page) == {"bar"}
+    partial = sphinx_ext.partial_bundle_name()
+    assert partial == f"plotly-cartesian-{sphinx_ext.plotly_js_version()}.min.js"
+    assert sphinx_ext.plotly_for_page(page) == partial
+    import plotly.graph_objects as go
+
+    geo = go.Figure(go.Scattergeo(lon=[0], lat=[0]))
+    other = nodes.section()
+    other += nodes.raw("", figures.chart_html(geo, name="g", label="l", summary="s"), format="html")
+    assert sphinx_ext.plotly_for_page(other) == sphinx_ext.plotly_js_name()

@@ -7,12 +7,20 @@
 
 2. Charts. The notebooks render charts as ``<div class="nea-chart">`` holding the figure as
    JSON (``nea_edition.figures.chart_html``). Pages whose doctree contains one get two deferred
-   scripts: the site's own ``_static/plotly-<version>.min.js`` and ``_static/nea-charts.js``,
-   which draws them. Other pages load neither. plotly.js is copied at build time from the
-   installed ``plotly`` package, not vendored in git: the JSON a notebook writes is produced by
-   that same package, so the drawing library always matches it, and upgrading plotly needs no
-   4.8 MB commit. The version in the file name makes browsers fetch the new file after an
-   upgrade.
+   scripts: the site's own plotly.js and ``_static/nea-charts.js``, which draws them. Other
+   pages load neither. Which plotly.js:
+
+   * ``static/plotly-cartesian-<version>.min.js``, plotly.js's official *cartesian* partial
+     bundle (npm ``plotly.js-cartesian-dist-min``, MIT, licence beside it), 0.50 MB gzipped
+     instead of 1.47 MB: used on a page when every trace type on it is in that bundle and its
+     version is exactly the plotly.js bundled with the installed ``plotly`` package, which
+     wrote the figure JSON;
+   * otherwise the full ``plotly.min.js`` of the installed ``plotly`` package, copied into
+     ``_static/plotly-<version>.min.js`` at build time (not vendored: 4.8 MB, and always the
+     version that wrote the JSON). After a plotly upgrade every page silently falls back to
+     it until the partial bundle is replaced (``npm pack plotly.js-cartesian-dist-min@<v>``).
+
+   The version in each file name makes browsers fetch the new file after an upgrade.
 
 3. Data-aware caching. jupyter-cache keys a notebook on its code cells only, so editing
    ``data/*.csv`` would leave stale figures. At ``source-read`` we append to every notebook
@@ -32,6 +40,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,6 +110,45 @@ def plotly_js_name() -> str:
     return f"plotly-{plotly_js_version()}.min.js"
 
 
+#: Trace types in plotly.js's cartesian partial bundle (its README and registered modules).
+CARTESIAN_TRACES = frozenset(
+    {
+        "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+        "image", "pie", "scatter", "scatterternary", "violin",
+    }
+)  # fmt: skip
+
+
+def partial_bundle_name() -> str | None:
+    """The vendored cartesian bundle's file name if it matches the installed plotly.js."""
+    name = f"plotly-cartesian-{plotly_js_version()}.min.js"
+    return name if (STATIC_DIR / name).is_file() else None
+
+
+_SPEC = re.compile(r'<script type="application/json" class="nea-chart-spec">(.*?)</script>', re.S)
+
+
+def chart_trace_types(doctree: nodes.Node) -> set[str]:
+    """Every trace type the page's charts use, frames included (scatter when unspecified)."""
+    types: set[str] = set()
+    for node in doctree.findall(nodes.raw):
+        for payload in _SPEC.findall(node.astext()):
+            spec = json.loads(payload)
+            traces = list(spec.get("data", []))
+            for frame in spec.get("frames", []):
+                traces += frame.get("data", [])
+            types |= {t.get("type", "scatter") for t in traces}
+    return types
+
+
+def plotly_for_page(doctree: nodes.Node) -> str:
+    """The smallest plotly.js that can draw every chart on the page."""
+    partial = partial_bundle_name()
+    if partial and chart_trace_types(doctree) <= CARTESIAN_TRACES:
+        return partial
+    return plotly_js_name()
+
+
 def add_static_path(app: Sphinx, config: Config) -> None:
     """Serve ``nea-charts.js`` and ``nea-charts.css`` from ``_static``."""
     if str(STATIC_DIR) not in config.html_static_path:
@@ -131,14 +180,19 @@ def add_chart_assets(
     if not page_has_chart(doctree):
         return
     builder = app.builder
-    builder.add_js_file(plotly_js_name(), priority=600, defer="defer")
+    script = plotly_for_page(doctree)
+    if script == plotly_js_name():
+        app._nea_needs_full_plotly = True  # type: ignore[attr-defined]
+    builder.add_js_file(script, priority=600, defer="defer")
     builder.add_js_file("nea-charts.js", priority=601, defer="defer")
     builder.add_css_file("nea-charts.css", priority=600)
 
 
 def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
-    """Put the installed plotly.min.js into ``_static`` (skipped when already identical)."""
+    """Put the installed plotly.min.js into ``_static`` when a page written needs it."""
     if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    if not getattr(app, "_nea_needs_full_plotly", False):
         return
     source = plotly_js_source()
     target = Path(app.outdir) / "_static" / plotly_js_name()

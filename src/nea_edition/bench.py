@@ -1,0 +1,339 @@
+"""Benchmark of the build and of the chart pages (``nox -s bench``); a measurement, not a test.
+
+Build, in a temporary copy of the repository (never in the working tree):
+
+1. cold build (no ``_build``): every notebook executes;
+2. rebuild with nothing changed: must execute no notebook and take < 15% of the cold build;
+3. rebuild after one CSV value changed: the notebooks that read data execute again.
+
+"Executed" is counted from myst-nb's log ("Executing notebook using ..."), one line per
+notebook it actually ran (a jupyter-cache hit logs "Using cached notebook" instead).
+
+Pages: each chart page is opened in a fresh headless Chromium context (empty cache) from a
+local server on 127.0.0.1 that gzips every response (level 6, as a stock nginx/Apache set-up
+with gzip on would), so the bytes counted are what travels over the wire: Playwright's
+``request.sizes()["responseBodySize"]`` summed over every request of the first visit. "Drawn"
+is the ``nea-charts-drawn`` performance mark that ``static/nea-charts.js`` sets when every
+chart on the page has been drawn, in ms from the start of navigation; median of three visits.
+
+Results go to stdout, ``book/_generated/benchmark.json`` and ``book/_generated/benchmark.md``
+(included in the membership-matrix page, the heaviest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nea_edition.paths import repo_root
+
+CHART_PAGES = (
+    "book/02-strategic-thought/figure-administrations.html",
+    "book/03-lee-government/figure-global-korea.html",
+    "book/04-security-cooperation/figure-membership-matrix.html",
+    "book/04-security-cooperation/figure-institution-overlap.html",
+)
+CHROMIUM = os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+IGNORE = shutil.ignore_patterns(
+    "_build", ".git", ".nox", ".venv", "test-artifacts", ".pytest_cache", ".ruff_cache"
+)
+#: The CSV edit of the "one CSV changed" rebuild: a policy banner gets a suffix.
+CHANGED_CSV = "data/administrations.csv"
+TARGETS = {"rebuild_share": 0.15, "page_gzip_bytes": 1_600_000, "drawn_ms": 1500}
+
+
+@dataclass
+class BuildRun:
+    name: str
+    seconds: float
+    executed: int
+    cached: int
+    exit_code: int
+
+
+@dataclass
+class PageRun:
+    page: str
+    requests: int
+    gzip_bytes: int
+    plotly_gzip_bytes: int
+    html_gzip_bytes: int
+    drawn_ms: float
+    drawn_ms_runs: list[float] = field(default_factory=list)
+
+
+def copy_repo(source: Path, target: Path) -> Path:
+    """A copy of the working tree without build output, caches or git."""
+    shutil.copytree(source, target, ignore=IGNORE)
+    return target
+
+
+def build(root: Path, name: str) -> BuildRun:
+    """One strict build of ``root`` through the project's build driver, timed."""
+    env = {**os.environ, "NEA_EDITION_ROOT": str(root)}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "nea_edition.build", "--root", str(root)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        print(log[-4000:], file=sys.stderr)
+    return BuildRun(
+        name=name,
+        seconds=round(seconds, 2),
+        executed=len(re.findall(r"Executing notebook using", log)),
+        cached=len(re.findall(r"Using cached notebook", log)),
+        exit_code=proc.returncode,
+    )
+
+
+def change_one_csv(root: Path) -> str:
+    """Edit one value of one CSV (a policy banner), keeping the table valid."""
+    path = root / CHANGED_CSV
+    text = path.read_text(encoding="utf-8")
+    new = text.replace("Nordpolitik (Northern Policy)", "Nordpolitik (Northern Policy) [bench]", 1)
+    if new == text:
+        raise RuntimeError(f"{CHANGED_CSV}: the value the benchmark edits is gone")
+    path.write_text(new, encoding="utf-8")
+    return f"{CHANGED_CSV}: Roh Tae-woo's policy_banner + ' [bench]'"
+
+
+# ----------------------------------------------------------------------------------------------
+# a gzip-serving static server
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed (level 6) when the client accepts it, as a server would."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def measure_pages(site: Path, repeats: int = 3) -> list[PageRun]:
+    """First visit of each chart page in a fresh context: bytes on the wire, time to drawn."""
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        # One throw-away visit so the browser process itself is warm, not the page's cache.
+        warm = browser.new_context()
+        warm.new_page().goto(f"{base}/book/index.html")
+        warm.close()
+        for page_path in CHART_PAGES:
+            runs = []
+            sizes: dict[str, int] = {}
+            for _ in range(repeats):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                requests = []
+                page.on("requestfinished", lambda r, bucket=requests: bucket.append(r))
+                page.goto(f"{base}/{page_path}")
+                page.wait_for_selector("html[data-nea-charts-drawn]", timeout=30_000)
+                drawn = page.evaluate(
+                    "performance.getEntriesByName('nea-charts-drawn')[0].startTime"
+                )
+                page.wait_for_load_state("load")
+                sizes = {r.url: r.sizes()["responseBodySize"] for r in requests}
+                runs.append(round(float(drawn), 1))
+                context.close()
+            results.append(
+                PageRun(
+                    page=page_path,
+                    requests=len(sizes),
+                    gzip_bytes=sum(sizes.values()),
+                    plotly_gzip_bytes=sum(v for u, v in sizes.items() if "/plotly-" in u),
+                    html_gzip_bytes=sum(v for u, v in sizes.items() if u.endswith(".html")),
+                    drawn_ms=statistics.median(runs),
+                    drawn_ms_runs=runs,
+                )
+            )
+        browser.close()
+    return results
+
+
+# ----------------------------------------------------------------------------------------------
+# report
+
+
+def plotly_sizes() -> dict[str, object]:
+    from nea_edition.sphinx_ext import plotly_js_source, plotly_js_version
+
+    raw = plotly_js_source().read_bytes()
+    return {
+        "version": plotly_js_version(),
+        "bytes": len(raw),
+        "gzip_bytes": len(gzip.compress(raw, compresslevel=6)),
+    }
+
+
+def render_markdown(result: dict) -> str:
+    b = {r["name"]: r for r in result["builds"]}
+    cold, same, changed = b["cold"], b["no change"], b["one CSV changed"]
+    share = same["seconds"] / cold["seconds"] if cold["seconds"] else float("nan")
+    pages = result["pages"]
+    heaviest = max(pages, key=lambda p: p["gzip_bytes"])
+    slowest = max(pages, key=lambda p: p["drawn_ms"])
+    pj = result["plotly_js"]
+    ok = "meets" if share < TARGETS["rebuild_share"] and same["executed"] == 0 else "misses"
+    lines = [
+        "<!-- Generated by `nox -s bench` (nea_edition.bench); do not edit by hand. -->",
+        "",
+        f"Measured {result['when']} on {result['machine']}.",
+        "",
+        "| build | seconds | notebooks executed | from cache |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for run in result["builds"]:
+        lines.append(
+            f"| {run['name']} | {run['seconds']:.1f} | {run['executed']} | {run['cached']} |"
+        )
+    lines += [
+        "",
+        f"The rebuild with nothing changed executed {same['executed']} notebooks and took"
+        f" {share:.0%} of the cold build ({ok} the target: no notebook, under 15%). After one"
+        f" CSV value changed ({result['changed']}), {changed['executed']} notebooks executed"
+        " again, without a forced full rebuild.",
+        "",
+        "| chart page (first visit) | requests | bytes transferred (gzip) | of which plotly.js |"
+        " all charts drawn (median ms) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for p in pages:
+        lines.append(
+            f"| {p['page'].split('/')[-1]} | {p['requests']} | {p['gzip_bytes']:,} |"
+            f" {p['plotly_gzip_bytes']:,} | {p['drawn_ms']:.0f} |"
+        )
+    share_pj = heaviest["plotly_gzip_bytes"] / heaviest["gzip_bytes"]
+    lines += [
+        "",
+        f"Heaviest page: {heaviest['page'].split('/')[-1]}, {heaviest['gzip_bytes'] / 1e6:.2f} MB"
+        f" (target under 1.6 MB); slowest to draw: {slowest['page'].split('/')[-1]},"
+        f" {slowest['drawn_ms']:.0f} ms (target under 1,500 ms). plotly.js {pj['version']}"
+        f" dominates: {pj['bytes'] / 1e6:.1f} MB, {pj['gzip_bytes'] / 1e6:.2f} MB gzipped, that"
+        f" is {share_pj:.0%} of the heaviest page, and parsing it is most of the time to draw."
+        " A partial bundle of the same plotly.js version with only the trace types the"
+        " edition uses (bar, scatter, heatmap: plotly.js's `cartesian` partial bundle) would"
+        " cut it to roughly a third. Pages without a chart load no plotly.js at all.",
+        "",
+        "How measured: a temporary copy of the repository built with the project's build"
+        " driver; each chart page opened in a fresh headless Chromium context (empty cache)"
+        " from a local server on 127.0.0.1 that gzips every response at level 6; bytes are"
+        " the encoded response bodies Chromium received; time is the `nea-charts-drawn`"
+        " performance mark (set when every chart is drawn) from the start of navigation.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=None, help="repository (default: this one)")
+    parser.add_argument("--out", type=Path, default=None, help="where benchmark.md/json go")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    root = (args.root or repo_root()).resolve()
+    out = args.out or root / "book" / "_generated"
+    with tempfile.TemporaryDirectory(prefix="nea-bench-") as tmp:
+        copy = copy_repo(root, Path(tmp) / "repo")
+        runs = [build(copy, "cold"), build(copy, "no change")]
+        changed = change_one_csv(copy)
+        runs.append(build(copy, "one CSV changed"))
+        for run in runs:
+            print(
+                f"build {run.name:16s} {run.seconds:7.1f} s  executed {run.executed}"
+                f"  cached {run.cached}  exit {run.exit_code}"
+            )
+        if any(r.exit_code for r in runs):
+            print("a build failed; no page measurements", file=sys.stderr)
+            return 1
+        pages = measure_pages(copy / "_build" / "html", repeats=args.repeats)
+    for p in pages:
+        print(
+            f"page {p.page:60s} {p.requests:3d} requests {p.gzip_bytes / 1e6:6.2f} MB gzip"
+            f" (plotly {p.plotly_gzip_bytes / 1e6:.2f})"
+            f"  drawn {p.drawn_ms:6.0f} ms {p.drawn_ms_runs}"
+        )
+    result = {
+        "when": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs,"
+        f" Python {platform.python_version()}",
+        "changed": changed,
+        "builds": [asdict(r) for r in runs],
+        "pages": [asdict(p) for p in pages],
+        "plotly_js": plotly_sizes(),
+        "targets": TARGETS,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "benchmark.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    markdown = render_markdown(result)
+    (out / "benchmark.md").write_text(markdown, encoding="utf-8")
+    print()
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
