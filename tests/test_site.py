@@ -221,3 +221,46 @@ def test_no_jupyter_book_defaults_leak_into_pages(site_dir: Path, bad: str) -> N
         if bad in p.read_text(encoding="utf-8")
     ]
     assert not hits, f"{bad!r} found in {hits}"
+
+
+def article_text(html_file: Path) -> BeautifulSoup:
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article")
+    assert article is not None, f"{html_file} has no <article>"
+    return article
+
+
+def test_every_section_page_keeps_its_analysis_apart(site_dir: Path) -> None:
+    """The companion summary and the edition's own analysis are visibly separate."""
+    lacking = []
+    # Chapter overview pages (…/index) may only introduce their sections.
+    for docname in (d for d in PAPER_HEADINGS if not d.endswith("/index")):
+        article = article_text(page_path(site_dir, docname))
+        heading_ids = {tag.get("id", "") for tag in article.find_all("section")}
+        if not any(i.startswith("the-edition-s-analysis") for i in heading_ids):
+            lacking.append(docname)
+    assert not lacking, f"no 'The edition's analysis' section on: {lacking}"
+
+
+def test_the_chapters_hold_at_least_six_thousand_words_of_prose(site_dir: Path) -> None:
+    words = 0
+    for docname in PAPER_HEADINGS:
+        article = article_text(page_path(site_dir, docname))
+        for tag in article.select("pre, .cell, script, style"):
+            tag.decompose()
+        words += len(article.get_text(" ").split())
+    assert words >= 6000, f"only {words} words of prose in the chapters"
+
+
+def test_every_chapter_cites_the_bibliography(site_dir: Path) -> None:
+    """Citations resolve to the one generated Bibliography page."""
+    uncited = []
+    for docname in PAPER_HEADINGS:
+        article = article_text(page_path(site_dir, docname))
+        links = [a["href"] for a in article.find_all("a", href=True)]
+        if not any("bibliography.html#id" in href for href in links):
+            uncited.append(docname)
+    # Chapter overview pages may summarise without citing; section pages and the
+    # introduction and conclusion, which carry the endnotes, must cite.
+    uncited = [d for d in uncited if not d.endswith("/index")]
+    assert not uncited, f"no citation on: {uncited}"
