@@ -231,6 +231,20 @@ def data_table_html(
     )
 
 
+def label_margin(labels: Iterable[str], font_size: float, angle: float = 0.0) -> int:
+    """Pixels a column of tick labels needs, from its longest label, at ``angle`` degrees.
+
+    Why not plotly's ``automargin``: it measures the labels in the browser and redraws until
+    they fit, which costs a quarter of a second on the matrix; an estimate from the text
+    (0.62 em per character, generous for sans-serif) draws once.
+    """
+    longest = max((len(html.unescape(str(label))) for label in labels), default=0)
+    width = longest * font_size * 0.62
+    if angle:
+        width = width * math.sin(math.radians(abs(angle))) + font_size
+    return math.ceil(width) + 12
+
+
 def _base_layout(height: int, **extra: object) -> dict:
     """Layout shared by the charts: white background, system fonts, room for the legend."""
     layout: dict = dict(
@@ -772,7 +786,12 @@ def membership_matrix_figure(
         **_base_layout(
             height=260 + 22 * len(iso_order),
             # Bottom margin: the slider (under the plot) and then the legend (at the very bottom).
-            margin=dict(l=10, r=10, t=10, b=150),
+            margin=dict(
+                l=label_margin(row_label.values(), 13),
+                r=30,
+                t=label_margin(inst_order, 13, angle=50),
+                b=150,
+            ),
             legend=dict(
                 orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"
             ),
@@ -812,7 +831,7 @@ def membership_matrix_figure(
         tickangle=-50,
         showgrid=True,
         gridcolor="#eeeeee",
-        automargin=True,
+        automargin=False,
         fixedrange=True,
     )
     fig.update_yaxes(
@@ -822,7 +841,7 @@ def membership_matrix_figure(
         range=[len(iso_order) - 0.5, -0.5],
         showgrid=True,
         gridcolor="#eeeeee",
-        automargin=True,
+        automargin=False,
         fixedrange=True,
     )
     return fig
@@ -832,7 +851,11 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
     """Layout for screens under 600 px: country codes instead of names, smaller type."""
     return {
         "font": {"size": 10},
-        "margin": {"b": 170},
+        "margin": {
+            "l": label_margin(codes, 10),
+            "t": label_margin(fig.layout.xaxis.categoryarray, 10, angle=50),
+            "b": 170,
+        },
         "legend": {"font": {"size": 10}},
         "sliders": [{"x": 0.3, "len": 0.7, "currentvalue": {"font": {"size": 12}}}],
         "yaxis": {
@@ -994,8 +1017,10 @@ def institution_overlap_figure(
         for k, (lbl, shared, sizes) in enumerate(layers)
     ]
     fig = go.Figure(data=traces)
+    side = label_margin(order, 13)
+    top = label_margin(order, 13, angle=50)
     layout = _base_layout(
-        height=max(200 + 36 * len(order), 420), margin=dict(l=10, r=10, t=10, b=10)
+        height=max(top + 60 + 36 * len(order), 420), margin=dict(l=side, r=30, t=top, b=10)
     )
     if len(layers) > 1:
         layout["updatemenus"] = [
@@ -1018,12 +1043,12 @@ def institution_overlap_figure(
                 ],
             )
         ]
-        layout["margin"] = dict(l=10, r=10, t=10, b=50)
+        layout["margin"] = dict(l=side, r=30, t=top, b=50)
     fig.update_layout(**layout)
     fig.update_xaxes(
         side="top",
         tickangle=-50,
-        automargin=True,
+        automargin=False,
         type="category",
         categoryorder="array",
         categoryarray=[esc(i) for i in order],
@@ -1031,7 +1056,7 @@ def institution_overlap_figure(
     )
     fig.update_yaxes(
         autorange="reversed",
-        automargin=True,
+        automargin=False,
         type="category",
         categoryorder="array",
         categoryarray=[esc(i) for i in order],
@@ -1341,12 +1366,20 @@ def overlap_chart(tables: object, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
         label = f"{year} (the paper)" if year == PAPER_YEAR else f"{year}"
         layers.append((label, shared, body_sizes(over_time, year)))
     _, first_shared, first_sizes = layers[0]
+    figure = institution_overlap_figure(layers, tables.institutions)  # type: ignore[attr-defined]
+    chart_order = list(figure.layout.xaxis.categoryarray)
     return Chart(
         name="institution-overlap",
-        figure=institution_overlap_figure(layers, tables.institutions),  # type: ignore[attr-defined]
+        figure=figure,
         label="Heatmap of the full members shared by each pair of regional bodies",
         summary=overlap_summary(first_shared, first_sizes, years[0]),
-        narrow_layout={"font": {"size": 9}},
+        narrow_layout={
+            "font": {"size": 9},
+            "margin": {
+                "l": label_margin(chart_order, 9),
+                "t": label_margin(chart_order, 9, angle=50),
+            },
+        },
         narrow_data={"showscale": False, "textfont": {"size": 8}},
     )
 

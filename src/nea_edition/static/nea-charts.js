@@ -54,6 +54,7 @@
   function drawAll() {
     var charts = Array.prototype.slice.call(document.querySelectorAll(".nea-chart"));
     if (!charts.length) return;
+    if (window.performance && performance.mark) performance.mark("nea-charts-start");
     if (!window.Plotly) {
       charts.forEach(function (chart) { chart.setAttribute("data-drawn", "error"); });
       console.error("nea-charts: plotly.js did not load; charts cannot be drawn");
