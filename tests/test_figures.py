@@ -392,7 +392,7 @@ def test_circles_draw_one_ring_per_level(circles: pd.DataFrame) -> None:
     assert fig.layout.yaxis.scaleanchor == "x"  # circles stay round
     assert "<script>" not in fig.to_json()
     text = figures.global_korea_summary(circles)
-    assert "Japan (the edition's reading)" in text
+    assert "Japan (inferred)" in text
 
 
 def test_circles_csv_of_the_edition_has_the_papers_rings() -> None:

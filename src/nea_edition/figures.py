@@ -1278,14 +1278,20 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
 def global_korea_summary(circles: pd.DataFrame) -> str:
     """The rings, inside out, in words, with the entries the edition inferred marked."""
     parts = []
-    for ring, sub in circles.sort_values(["ring", "order"]).groupby("ring", sort=True):
-        entries = ", ".join(
-            f"{r['partner']}" + (" (the edition's reading)" if r["basis"] == "inferred" else "")
-            for _, r in sub.iterrows()
-        )
+    inferred_any = False
+    for _, sub in circles.sort_values(["ring", "order"]).groupby("ring", sort=True):
+        entries = []
+        for _, r in sub.iterrows():
+            inferred = str(r["basis"]).strip().lower() == "inferred"
+            inferred_any = inferred_any or inferred
+            entries.append(f"{r['partner']}" + (" (inferred)" if inferred else ""))
         name = sub["ring_name"].iloc[0]
-        parts.append(f"ring {ring}, {name}: {entries}")
-    return f"{circles['ring'].nunique()} rings from the centre outward. " + "; ".join(parts) + "."
+        listed = ", ".join(entries)
+        parts.append(name if len(entries) == 1 and listed == name else f"{name}: {listed}")
+    text = f"{len(parts)} rings from the centre outward: " + "; ".join(parts) + "."
+    if inferred_any:
+        text += " Entries marked inferred are the edition's reading; the paper does not name them."
+    return text
 
 
 # ----------------------------------------------------------------------------------------------
