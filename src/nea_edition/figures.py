@@ -1410,7 +1410,7 @@ def global_korea_chart(circles: pd.DataFrame) -> Chart:
         figure=global_korea_circles(circles),
         label="Concentric rings of Global Korea's cooperative networked diplomacy",
         summary=global_korea_summary(circles),
-        narrow_layout={"height": 380, "font": {"size": 10}},
+        narrow_layout={"height": 350, "font": {"size": 10}},
     )
 
 
