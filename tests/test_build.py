@@ -106,3 +106,21 @@ def test_bad_data_stops_the_build_before_any_page_is_written(small_book: Path) -
     assert "REFUSED" in output
     assert staged.stat().st_mtime_ns == staged_mtime, "Sphinx must not have run"
     assert (site / "book" / "page.html").read_text(encoding="utf-8") == before
+
+
+def test_a_build_with_nothing_changed_runs_nothing_and_any_change_rebuilds(
+    small_book: Path,
+) -> None:
+    first = run_build(small_book)
+    assert first.returncode == 0, first.stdout + first.stderr
+    again = run_build(small_book)
+    assert again.returncode == 0
+    assert "Site is up to date" in again.stdout
+    assert "reading sources" not in again.stdout, "Sphinx must not run"
+
+    (small_book / "book" / "page.md").write_text("# Page\n\nAn edited page.\n", encoding="utf-8")
+    edited = run_build(small_book)
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert "Site is up to date" not in edited.stdout
+    page = small_book / "_build" / "html" / "book" / "page.html"
+    assert "An edited page" in page.read_text(encoding="utf-8")

@@ -9,6 +9,8 @@ rename, which is atomic on one filesystem. A failed build leaves the last good s
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -73,9 +75,54 @@ def validate_inputs(root: Path) -> int:
     return 0
 
 
-def build(root: Path | None = None, *, extra: list[str] | None = None) -> int:
-    """Validate, build and, only on success, publish. Returns a process exit code."""
+#: Everything a build reads. A change to any of these files, to the Python version or to any
+#: installed distribution's version makes the next build run; otherwise the site is up to date.
+INPUT_FILES = ("_config.yml", "_toc.yml", "references.bib", "pyproject.toml")
+INPUT_DIRS = ("book", "data", "src/nea_edition")
+
+
+def input_fingerprint(root: Path) -> str:
+    """A SHA-256 over every input of the build, like make's view of what is out of date."""
+    digest = hashlib.sha256()
+    paths = [root / name for name in INPUT_FILES]
+    for folder in INPUT_DIRS:
+        paths += [
+            p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ]
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    versions = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
+    digest.update("\n".join([sys.version, str(root.resolve()), *versions]).encode())
+    return digest.hexdigest()
+
+
+def stamp_file(root: Path) -> Path:
+    """Where the fingerprint of the inputs of the last successful build is kept."""
+    return root / "_build" / "last-good-build.sha256"
+
+
+def build(root: Path | None = None, *, extra: list[str] | None = None, force: bool = False) -> int:
+    """Validate, build and, only on success, publish. Returns a process exit code.
+
+    When no input has changed since the last successful build, the published site is already
+    what a build would produce, so nothing runs (``force`` runs the Sphinx pass anyway; its
+    own caches still skip unchanged pages and notebooks).
+    """
     root = root or repo_root()
+    fingerprint = input_fingerprint(root)
+    stamp = stamp_file(root)
+    site_index = root / "_build" / "html" / "index.html"
+    up_to_date = (
+        site_index.is_file()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == fingerprint
+    )
+    if up_to_date and not force and not extra:
+        print(f"Site is up to date: no input changed since the last build ({site_index}).")
+        return 0
     code = validate_inputs(root) or run_sphinx(root, extra=extra)
     if code != 0:
         print(
@@ -85,6 +132,7 @@ def build(root: Path | None = None, *, extra: list[str] | None = None) -> int:
         )
         return code
     site = publish(root)
+    stamp.write_text(fingerprint + "\n", encoding="utf-8")
     print(f"\nBuild succeeded: site published to {site}")
     return 0
 
@@ -93,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="book root (default: this repo)")
     parser.add_argument("--all", action="store_true", help="rebuild every page (Sphinx -E)")
+    parser.add_argument(
+        "--force", action="store_true", help="run Sphinx even when no input has changed"
+    )
     args = parser.parse_args(argv)
-    return build(args.root, extra=["--all"] if args.all else None)
+    return build(args.root, extra=["--all"] if args.all else None, force=args.force)
 
 
 if __name__ == "__main__":
