@@ -19,6 +19,7 @@ from nea_edition import paths
 from nea_edition.data import (
     NOT_A_MEMBER,
     SIX_PARTY,
+    TABLE_NAMES,
     Tables,
     country_order,
     load_table,
@@ -289,6 +290,48 @@ def test_load_table_endnotes(fixture_dir: Path) -> None:
         load_table("nonexistent", fixture_dir)
 
 
+def test_load_tables_global_korea_circles(fixture_dir: Path) -> None:
+    circles = load_tables(fixture_dir).global_korea_circles
+    assert circles["ring"].dtype == "Int64" and circles["order"].dtype == "Int64"
+    assert isinstance(circles["basis"].dtype, pd.CategoricalDtype)
+    assert list(circles["basis"].cat.categories) == ["stated", "inferred"]
+    assert circles["partner"].tolist() == [
+        "ROK-US alliance",
+        "Japan",
+        "China",
+        "Northeast Asia cooperative network",
+    ]
+    assert pd.isna(circles["note"].iloc[-1])
+
+
+def test_circles_come_sorted_by_ring_and_order(fixture_dir: Path) -> None:
+    path = fixture_dir / "global_korea_circles.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([header, *reversed(rows)]), encoding="utf-8")
+    circles = load_table("global_korea_circles", fixture_dir)
+    assert list(zip(circles["ring"], circles["order"], strict=True)) == [
+        (0, 1),
+        (1, 1),
+        (1, 2),
+        (2, 1),
+    ]
+    assert circles.index.tolist() == [0, 1, 2, 3]
+
+
+def test_figures_read_the_circles_through_the_loader(fixture_dir: Path) -> None:
+    """One loader: the figure module's reader is the data layer's, validation included."""
+    from nea_edition import figures
+
+    pd.testing.assert_frame_equal(
+        figures.read_global_korea_circles(fixture_dir),
+        load_tables(fixture_dir).global_korea_circles,
+    )
+    path = fixture_dir / "global_korea_circles.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",inferred,", ",guess,"), "utf-8")
+    with pytest.raises(ValidationError):
+        figures.read_global_korea_circles(fixture_dir)
+
+
 # ------------------------------------------------------------------------------- the real data
 
 
@@ -300,7 +343,7 @@ def test_real_data_loads() -> None:
     if missing:
         pytest.skip(f"tables still being sourced, not yet in data/: {', '.join(missing)}")
     tables = load_tables()
-    for name in ("administrations", "institutions", "countries", "memberships", "events"):
+    for name in TABLE_NAMES:
         assert len(getattr(tables, name)) > 0, name
     assert set(SIX_PARTY) <= set(tables.countries["iso3"])
     # The bodies the paper discusses are all there.
@@ -311,9 +354,28 @@ def test_real_data_loads() -> None:
     assert matrix.index.tolist()[:6] == list(SIX_PARTY)
     assert matrix.at["KOR", "SPT"] == "participant"
     assert (shared_members(tables, 2009)["shared"] >= 0).all()
+    circles = tables.global_korea_circles
+    assert circles.loc[circles["ring"] == 0, "partner"].tolist() == ["ROK-US alliance"]
+    assert set(circles["basis"].astype(str)) <= {"stated", "inferred"}
+
+
+def test_every_csv_of_the_edition_is_described() -> None:
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"] for r in descriptor["resources"]}
+    assert {p.name for p in paths.DATA_DIR.glob("*.csv")} == described
 
 
 # ------------------------------------------------------------------------------- the Data page
+
+
+def test_data_page_has_a_section_and_a_download_for_every_table() -> None:
+    page = (paths.BOOK_DIR / "data.md").read_text(encoding="utf-8")
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        name, path = resource["name"], resource["path"]
+        assert f"({'data-' + name.replace('_', '-')})=" in page, name
+        assert f"```{{data-resource}} {name}\n" in page, name
+        assert f"{{download}}`{path} <../data/{path}>`" in page, name
 
 
 def test_data_page_directive_renders_the_schema(tmp_path: Path) -> None:

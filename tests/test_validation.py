@@ -490,6 +490,100 @@ def test_line_numbers_count_multiline_cells(root: Path) -> None:
     )
 
 
+def test_undescribed_table(root: Path) -> None:
+    """A CSV that datapackage.json does not describe would reach the site unchecked."""
+    (root / "data" / "treaties.csv").write_text("name,signed\nX,2009\n", encoding="utf-8")
+    problem = only(run(root))
+    assert located(problem) == ("data/treaties.csv", None, None, None, "undescribed-table")
+    assert "treaties.csv" in problem.message and "datapackage.json" in problem.message
+
+
+def test_only_csv_files_need_a_description(root: Path) -> None:
+    (root / "data" / "notes.txt").write_text("scratch\n", encoding="utf-8")
+    (root / "data" / "README.md").write_text("# data\n", encoding="utf-8")
+    assert run(root) == []
+
+
+# ------------------------------------------------------------------------ Global Korea circles
+
+
+CIRCLE = "1,Good-neighbour relations,{order},Russia,Russia,{basis},d,{source},"
+
+
+def test_circles_duplicate_ring_and_order(root: Path) -> None:
+    line = add_line(
+        root,
+        "global_korea_circles",
+        CIRCLE.format(order=2, basis="inferred", source="kim2009regionalism"),
+    )
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/global_korea_circles.csv",
+        line,
+        "ring+order",
+        "1+2",
+        "duplicate-key",
+    )
+    assert "line 4" in problem.message
+
+
+def test_circles_unknown_basis(root: Path) -> None:
+    line = add_line(
+        root,
+        "global_korea_circles",
+        CIRCLE.format(order=3, basis="guessed", source="kim2009regionalism"),
+    )
+    problem = only(run(root))
+    assert located(problem) == ("data/global_korea_circles.csv", line, "basis", "guessed", "enum")
+    assert "stated | inferred" in problem.message
+
+
+def test_circles_unknown_source_key(root: Path) -> None:
+    line = add_line(
+        root,
+        "global_korea_circles",
+        CIRCLE.format(order=3, basis="inferred", source="bluehouse2009"),
+    )
+    assert located(only(run(root))) == (
+        "data/global_korea_circles.csv",
+        line,
+        "source",
+        "bluehouse2009",
+        "unknown-bib-key",
+    )
+
+
+def test_circles_ring_and_order_bounds(root: Path) -> None:
+    set_line(
+        root,
+        "global_korea_circles",
+        5,
+        "-1,Northeast Asia cooperative network,0,Northeast Asia cooperative network,"
+        "network,stated,,kim2009regionalism,",
+    )
+    assert [located(p) for p in run(root)] == [
+        ("data/global_korea_circles.csv", 5, "order", "0", "minimum"),
+        ("data/global_korea_circles.csv", 5, "ring", "-1", "minimum"),
+    ]
+
+
+def test_circles_one_name_per_ring(root: Path) -> None:
+    line = add_line(
+        root,
+        "global_korea_circles",
+        "1,Good neighbours,3,Russia,Russia,inferred,d,kim2009regionalism,",
+    )
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/global_korea_circles.csv",
+        line,
+        "ring_name",
+        "Good neighbours",
+        "ring-name",
+    )
+    assert "'Good-neighbour relations' on line 3" in problem.message
+
+
 # ------------------------------------------------------------------------------- all at once
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,18 @@ TABLE_NAMES: tuple[str, ...] = (
     "countries",
     "memberships",
     "events",
+    "global_korea_circles",
 )
 
 
 @dataclass(frozen=True)
 class Tables:
-    """The six tables the figures use, typed (see the module docstring)."""
+    """The seven tables the figures use, typed (see the module docstring).
+
+    ``global_korea_circles`` (ring and order ``Int64``, basis categorical, rows sorted by ring
+    and order) defaults to an empty frame only so that tests can build a ``Tables`` from the
+    tables they need; ``load_tables`` always fills it.
+    """
 
     administrations: pd.DataFrame
     acting_presidents: pd.DataFrame
@@ -56,6 +62,7 @@ class Tables:
     countries: pd.DataFrame
     memberships: pd.DataFrame
     events: pd.DataFrame
+    global_korea_circles: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,6 +125,9 @@ def _derive(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame["date_precision"] = pd.Categorical(
             [p[1] if p else None for p in parsed], categories=["day", "month", "year"]
         )
+    elif name == "global_korea_circles":
+        # Inside out, and within a ring in the paper's order: the order the figure draws.
+        frame = frame.sort_values(["ring", "order"], kind="stable").reset_index(drop=True)
     return frame
 
 
@@ -136,7 +146,7 @@ def load_table(name: str, data_dir: Path | None = None, *, validate: bool = True
 
 
 def load_tables(data_dir: Path | None = None, *, validate: bool = True) -> Tables:
-    """The six figure tables from ``data_dir`` (default: the edition's ``data/``), typed.
+    """The figure tables (``TABLE_NAMES``) from ``data_dir`` (default: ``data/``), typed.
 
     With ``validate=True`` (the default) the whole folder is validated first and
     ``errors.ValidationError`` lists every problem if there is any; nothing is returned then.

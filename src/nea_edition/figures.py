@@ -1134,21 +1134,14 @@ RING_FILLS = ("#08519c", "#3182bd", "#6baed6", "#bdd7e7", "#eff3ff")
 
 
 def read_global_korea_circles(data_dir: Path | None = None) -> pd.DataFrame:
-    """Read ``data/global_korea_circles.csv`` (until the data layer loads it with the rest)."""
-    if data_dir is None:
-        from nea_edition.paths import repo_root
+    """``data/global_korea_circles.csv``, validated and typed by the one loader.
 
-        data_dir = repo_root() / "data"
-    frame = pd.read_csv(
-        Path(data_dir) / "global_korea_circles.csv",
-        dtype={"ring": "int64", "order": "int64"},
-        keep_default_na=False,
-        na_values=[""],
-    )
-    missing = [c for c in CIRCLES_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"global_korea_circles.csv lacks columns {missing}")
-    return frame.sort_values(["ring", "order"]).reset_index(drop=True)
+    Same as ``nea_edition.data.load_tables().global_korea_circles``: ring and order ``Int64``,
+    basis categorical, rows sorted by ring and order, columns ``CIRCLES_COLUMNS``.
+    """
+    from nea_edition.data import load_table
+
+    return load_table("global_korea_circles", data_dir)
 
 
 def ring_angles(count: int, ring: int) -> list[float]:

@@ -6,6 +6,8 @@ enums, patterns, ranges, primary and foreign keys) is checked by the frictionles
 the one schema in ``datapackage.json``, the same file readers' own tools use; this module adds
 only what a schema cannot express:
 
+* every ``*.csv`` in the data folder is a resource of ``datapackage.json``: a table nobody
+  described would reach the site unchecked;
 * the file itself: missing, empty, not UTF-8, a byte-order mark, a wrong or missing header,
   blank lines, cells with stray spaces;
 * dates written as text because they may be partial (``1994`` or ``1994-07-25``) must be real;
@@ -13,6 +15,8 @@ only what a schema cannot express:
   last may still be open;
 * a membership starts no earlier than its body was founded and no later than it ended, and
   ``joined <= left``; stretches of the same member in the same body do not overlap;
+* every row of one ring of the Global Korea circles gives the ring the same name (the figure
+  labels a ring once);
 * every ``source`` is an http(s) URL or a key of ``references.bib``; so is every key an
   endnote cites.
 
@@ -631,6 +635,54 @@ def _membership_problems(tables: dict[str, _Table]) -> list[Problem]:
     return problems
 
 
+def _undescribed_problems(
+    data_dir: Path, descriptor: dict[str, Any], desc_name: str
+) -> list[Problem]:
+    """Every ``*.csv`` in ``data_dir`` that no resource of the descriptor describes."""
+    described = {(data_dir / res["path"]).resolve() for res in descriptor["resources"]}
+    return [
+        Problem(
+            _display(path, data_dir),
+            None,
+            None,
+            None,
+            "undescribed-table",
+            f"{path.name} is not a resource of {desc_name}: describe it there (name, path, "
+            "schema with a description of every column) so that it is validated, or remove it",
+        )
+        for path in sorted(data_dir.glob("*.csv"))
+        if path.resolve() not in described
+    ]
+
+
+def _ring_problems(tables: dict[str, _Table]) -> list[Problem]:
+    """All rows of one ring of the Global Korea circles name the ring alike."""
+    circles = tables.get("global_korea_circles")
+    if not circles or not circles.usable:
+        return []
+    first: dict[str, tuple[int, str]] = {}
+    problems = []
+    for line, record in circles.records():
+        ring, name = record["ring"].strip(), record["ring_name"]
+        if not ring or not name:
+            continue  # reported by the schema check
+        if ring not in first:
+            first[ring] = (line, name)
+        elif name != first[ring][1]:
+            problems.append(
+                Problem(
+                    circles.file,
+                    line,
+                    "ring_name",
+                    name,
+                    "ring-name",
+                    f"ring {ring} is named {first[ring][1]!r} on line {first[ring][0]}; "
+                    "every row of a ring gives the same name",
+                )
+            )
+    return problems
+
+
 def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -> list[Problem]:
     """Each ``source`` is a URL or a bib key; endnote and erratum keys are bib keys."""
     problems = []
@@ -761,6 +813,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
             for e in errors
         ]
 
+    problems += _undescribed_problems(data_dir, descriptor, display["descriptor"])
     tables: dict[str, _Table] = {}
     for res in descriptor["resources"]:
         path = data_dir / res["path"]
@@ -776,6 +829,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     problems += _date_problems(tables)
     problems += _succession_problems(tables)
     problems += _membership_problems(tables)
+    problems += _ring_problems(tables)
 
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
@@ -814,7 +868,7 @@ def summary(data_dir: Path) -> str:
             rows += max(0, sum(1 for row in csv.reader(handle) if any(row)) - 1)
     return (
         f"{data_dir}: {len(descriptor['resources'])} tables, {rows} rows: all valid "
-        "(schema, dates, terms, memberships, sources)."
+        "(schema, dates, terms, memberships, rings, sources; no undescribed tables)."
     )
 
 
