@@ -141,6 +141,18 @@ def test_every_chart_draws_from_the_site_itself(
         page.locator("figure").nth(i).screenshot(path=str(artifacts_dir / f"{name}-{i}.png"))
 
 
+def test_the_data_page_draws_the_membership_chart(visit, site_url: str) -> None:
+    """The Data page repeats Figure 4.1's chart (unnumbered: it is a copy)."""
+    seen = visit("book/data.html")
+    wait_drawn(seen.page, 1)
+    chart = seen.page.locator(".nea-chart").first
+    assert chart.get_attribute("data-drawn") == "true"
+    assert chart.locator("svg.main-svg").count() >= 1
+    assert len([u for u in seen.requests if "/_static/plotly-" in u]) == 1
+    assert all(own_origin(u, site_url) for u in seen.requests)
+    assert not seen.errors, seen.errors
+
+
 @pytest.mark.parametrize("path", NO_CHART_PAGES)
 def test_pages_without_charts_load_no_plotly(visit, path: str) -> None:
     seen = visit(path)
