@@ -285,3 +285,25 @@ def test_cited_keys_handles_pre_and_post_text(tmp_path: Path) -> None:
         "kim2009regionalism",
         "hopmann1999building",
     }
+
+
+def test_endnote_text_from_the_csv_is_data_not_markup() -> None:
+    """A comment holding HTML reaches the page as text: MyST must not see raw HTML in it."""
+    from markdown_it import MarkdownIt
+
+    from nea_edition.endnotes_directive import concordance_markdown
+
+    row = {
+        "note": "12",
+        "section": "book/03-lee-government/strategic-alliance",
+        "keys": "",
+        "pages": "",
+        "kind": "comment",
+        "comment": "Beef <script>alert(1)</script> and *stars* [a](http://x) `tick`",
+    }
+    text = concordance_markdown([row])
+    html = MarkdownIt("commonmark").render(text)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    comment = next(line for line in html.splitlines() if "edition's words" in line)
+    assert "*stars* [a](http://x) `tick`" in comment, "other markup stays literal text too"
