@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -36,13 +35,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nea_edition.localserver import QuietHandler, serve
 from nea_edition.paths import repo_root
 
 CHART_PAGES = (
@@ -141,15 +138,12 @@ def _gzipped(path: str, mtime_ns: int) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6)
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Static files, gzip-compressed (level 6) when the client accepts it, as a server would.
 
     Compressed bodies are cached, so timings are not inflated by compressing plotly.js on
     every request (a production server would serve pre-compressed files).
     """
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = Path(self.translate_path(self.path))
@@ -169,25 +163,12 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def measure_pages(site: Path, repeats: int = 3) -> list[PageRun]:
     """First visit of each chart page in a fresh context: bytes on the wire, time to drawn."""
     from playwright.sync_api import sync_playwright
 
     results = []
-    with serve(site) as base, sync_playwright() as playwright:
+    with serve(site, GzipHandler) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
