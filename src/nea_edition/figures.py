@@ -231,6 +231,11 @@ def data_table_html(
     )
 
 
+#: Column labels (institution ids) are set at this slant: steep enough that long ids such as
+#: TCS_SECRETARIAT clear their neighbours.
+COLUMN_LABEL_ANGLE = 62
+
+
 def label_margin(labels: Iterable[str], font_size: float, angle: float = 0.0) -> int:
     """Pixels a column of tick labels needs, from its longest label, at ``angle`` degrees.
 
@@ -789,7 +794,7 @@ def membership_matrix_figure(
             margin=dict(
                 l=label_margin(row_label.values(), 13),
                 r=30,
-                t=label_margin(inst_order, 13, angle=50),
+                t=label_margin(inst_order, 13, angle=COLUMN_LABEL_ANGLE),
                 b=150,
             ),
             legend=dict(
@@ -801,8 +806,8 @@ def membership_matrix_figure(
                     currentvalue=dict(prefix="Year: ", font=dict(size=15), xanchor="right"),
                     pad=dict(t=10, b=0),
                     steps=steps,
-                    x=0.2,
-                    len=0.8,
+                    x=0,
+                    len=1,
                     y=0,
                     yanchor="top",
                 )
@@ -812,11 +817,12 @@ def membership_matrix_figure(
                     type="buttons",
                     direction="down",
                     showactive=False,
+                    # In the left margin, under the country names, clear of the slider.
                     x=0,
                     y=0,
-                    xanchor="left",
+                    xanchor="right",
                     yanchor="top",
-                    pad=dict(t=10, r=5),
+                    pad=dict(t=10, r=12),
                     buttons=[play, pause],
                 )
             ],
@@ -828,7 +834,7 @@ def membership_matrix_figure(
         categoryarray=[esc(i) for i in inst_order],
         range=[-0.6, len(inst_order) - 0.4],
         side="top",
-        tickangle=-50,
+        tickangle=-COLUMN_LABEL_ANGLE,
         showgrid=True,
         gridcolor="#eeeeee",
         automargin=False,
@@ -853,11 +859,13 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
         "font": {"size": 10},
         "margin": {
             "l": label_margin(codes, 10),
-            "t": label_margin(fig.layout.xaxis.categoryarray, 10, angle=50),
+            "t": label_margin(fig.layout.xaxis.categoryarray, 10, angle=COLUMN_LABEL_ANGLE),
             "b": 170,
         },
         "legend": {"font": {"size": 10}},
         "sliders": [{"x": 0.3, "len": 0.7, "currentvalue": {"font": {"size": 12}}}],
+        # The margin of country codes is too narrow for the buttons: put them left of the slider.
+        "updatemenus": [{"x": 0, "xanchor": "left", "pad": {"r": 5}}],
         "yaxis": {
             "tickmode": "array",
             "tickvals": list(fig.layout.yaxis.categoryarray),
@@ -1018,7 +1026,7 @@ def institution_overlap_figure(
     ]
     fig = go.Figure(data=traces)
     side = label_margin(order, 13)
-    top = label_margin(order, 13, angle=50)
+    top = label_margin(order, 13, angle=COLUMN_LABEL_ANGLE)
     layout = _base_layout(
         height=max(top + 60 + 36 * len(order), 420), margin=dict(l=side, r=30, t=top, b=10)
     )
@@ -1047,7 +1055,7 @@ def institution_overlap_figure(
     fig.update_layout(**layout)
     fig.update_xaxes(
         side="top",
-        tickangle=-50,
+        tickangle=-COLUMN_LABEL_ANGLE,
         automargin=False,
         type="category",
         categoryorder="array",
@@ -1376,7 +1384,7 @@ def overlap_chart(tables: object, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
             "font": {"size": 9},
             "margin": {
                 "l": label_margin(chart_order, 9),
-                "t": label_margin(chart_order, 9, angle=50),
+                "t": label_margin(chart_order, 9, angle=COLUMN_LABEL_ANGLE),
             },
         },
         narrow_data={"showscale": False, "textfont": {"size": 8}},
