@@ -39,7 +39,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nea_edition.localserver import QuietHandler, serve
+from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, QuietHandler, serve
 from nea_edition.paths import repo_root
 
 CHART_PAGES = (
@@ -48,15 +48,6 @@ CHART_PAGES = (
     "book/04-security-cooperation/figure-membership-matrix.html",
     "book/04-security-cooperation/figure-institution-overlap.html",
 )
-CHROMIUM = os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 IGNORE = shutil.ignore_patterns(
     "_build", ".git", ".nox", ".venv", "test-artifacts", ".pytest_cache", ".ruff_cache"
 )
@@ -170,7 +161,7 @@ def measure_pages(site: Path, repeats: int = 3) -> list[PageRun]:
     results = []
     with serve(site, GzipHandler) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         # One throw-away visit so the browser process itself is warm, not the page's cache.
         warm = browser.new_context()

@@ -1,13 +1,30 @@
-"""Serve a built site from 127.0.0.1, as `nox -s serve` does, for tests and the benchmark."""
+"""Serve a built site from 127.0.0.1 and open it in headless Chromium: for tests and the benchmark.
+
+The browser is Debian's Chromium (``apt-get install chromium``), driven by Playwright; the
+machines this project runs on cannot download Playwright's own browser builds.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium"))
+#: Headless and offline: without the background-networking flags Chromium keeps trying to reach
+#: Google's services, which a machine without general internet access refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
