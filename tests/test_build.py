@@ -124,3 +124,26 @@ def test_a_build_with_nothing_changed_runs_nothing_and_any_change_rebuilds(
     assert "Site is up to date" not in edited.stdout
     page = small_book / "_build" / "html" / "book" / "page.html"
     assert "An edited page" in page.read_text(encoding="utf-8")
+
+
+def test_a_configuration_change_rebuilds_every_page(small_book: Path) -> None:
+    """Sphinx's incremental build misses some configuration changes; the driver does not.
+
+    The bibliography's style is one: Sphinx keeps the formatted list from its old environment.
+    """
+    (small_book / "book" / "page.md").write_text(
+        "# Page\n\nA citation {cite:p}`armitage2000mature`.\n\n```{bibliography}\n```\n",
+        encoding="utf-8",
+    )
+    assert run_build(small_book).returncode == 0
+    page = small_book / "_build" / "html" / "book" / "page.html"
+    assert "Armitage, Richard L." in page.read_text(encoding="utf-8")
+
+    config = small_book / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "bibtex_default_style: edition" in text
+    config.write_text(text.replace("bibtex_default_style: edition", "bibtex_default_style: plain"))
+    rebuilt = run_build(small_book)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert "rebuilding every page" in rebuilt.stdout
+    assert "Richard L. Armitage" in page.read_text(encoding="utf-8"), "new style applied"

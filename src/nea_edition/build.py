@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
+import json
 import shutil
 import subprocess
 import sys
@@ -77,21 +78,32 @@ def validate_inputs(root: Path) -> int:
 
 #: Everything a build reads. A change to any of these files, to the Python version or to any
 #: installed distribution's version makes the next build run; otherwise the site is up to date.
-INPUT_FILES = ("_config.yml", "_toc.yml", "references.bib", "pyproject.toml")
-INPUT_DIRS = ("book", "data", "src/nea_edition")
+CONTENT_FILES = ("_toc.yml", "references.bib")
+CONTENT_DIRS = ("book", "data")
+#: The inputs that shape how every page is rendered (configuration, the edition's Sphinx
+#: extensions, installed versions). Sphinx's incremental build re-reads only changed pages and
+#: does not notice all of these, so a change here makes the next build start from a fresh
+#: environment (Sphinx -E); notebooks still come from jupyter-cache.
+SETUP_FILES = ("_config.yml", "pyproject.toml")
+SETUP_DIRS = ("src/nea_edition",)
 
 
-def input_fingerprint(root: Path) -> str:
-    """A SHA-256 over every input of the build, like make's view of what is out of date."""
+def _digest_files(root: Path, files: tuple[str, ...], dirs: tuple[str, ...]) -> hashlib._Hash:
     digest = hashlib.sha256()
-    paths = [root / name for name in INPUT_FILES]
-    for folder in INPUT_DIRS:
+    paths = [root / name for name in files]
+    for folder in dirs:
         paths += [
             p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
         ]
     for path in sorted(p for p in paths if p.is_file()):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest
+
+
+def setup_fingerprint(root: Path) -> str:
+    """SHA-256 of the configuration, the package and every installed distribution's version."""
+    digest = _digest_files(root, SETUP_FILES, SETUP_DIRS)
     versions = sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
     )
@@ -99,30 +111,40 @@ def input_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def content_fingerprint(root: Path) -> str:
+    """SHA-256 of the pages, the data and the bibliography."""
+    return _digest_files(root, CONTENT_FILES, CONTENT_DIRS).hexdigest()
+
+
 def stamp_file(root: Path) -> Path:
-    """Where the fingerprint of the inputs of the last successful build is kept."""
-    return root / "_build" / "last-good-build.sha256"
+    """Where the fingerprints of the inputs of the last successful build are kept."""
+    return root / "_build" / "last-good-build.json"
 
 
 def build(root: Path | None = None, *, extra: list[str] | None = None, force: bool = False) -> int:
     """Validate, build and, only on success, publish. Returns a process exit code.
 
-    When no input has changed since the last successful build, the published site is already
-    what a build would produce, so nothing runs (``force`` runs the Sphinx pass anyway; its
-    own caches still skip unchanged pages and notebooks).
+    Like make, it first compares every input with the last successful build: when nothing
+    changed, the published site is already what a build would produce, so nothing runs
+    (``force`` runs the Sphinx pass anyway; its own caches still skip unchanged pages and
+    notebooks). When the configuration, the package or an installed version changed, Sphinx
+    starts from a fresh environment so that every page is rendered with the new setup.
     """
     root = root or repo_root()
-    fingerprint = input_fingerprint(root)
+    current = {"setup": setup_fingerprint(root), "content": content_fingerprint(root)}
     stamp = stamp_file(root)
+    try:
+        last = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
     site_index = root / "_build" / "html" / "index.html"
-    up_to_date = (
-        site_index.is_file()
-        and stamp.is_file()
-        and stamp.read_text(encoding="utf-8").strip() == fingerprint
-    )
-    if up_to_date and not force and not extra:
+    if last == current and site_index.is_file() and not force and not extra:
         print(f"Site is up to date: no input changed since the last build ({site_index}).")
         return 0
+    extra = list(extra or [])
+    if last.get("setup") not in (None, current["setup"]) and "--all" not in extra:
+        print("Configuration, package or installed versions changed: rebuilding every page.")
+        extra.append("--all")
     code = validate_inputs(root) or run_sphinx(root, extra=extra)
     if code != 0:
         print(
@@ -132,7 +154,7 @@ def build(root: Path | None = None, *, extra: list[str] | None = None, force: bo
         )
         return code
     site = publish(root)
-    stamp.write_text(fingerprint + "\n", encoding="utf-8")
+    stamp.write_text(json.dumps(current, indent=1) + "\n", encoding="utf-8")
     print(f"\nBuild succeeded: site published to {site}")
     return 0
 

@@ -1,8 +1,11 @@
-"""Author-year citations in round brackets, as humanities and social-science readers expect.
+"""Author-year citations in round brackets and an author-year reference list.
 
 sphinxcontrib-bibtex's built-in ``author_year`` style puts citations in square brackets
 ("[Kim, 2009]"). We register a variant, ``author_year_round``, that prints "(Kim, 2009)" for
-parenthetical citations and "Kim (2009)" for textual ones; ``_config.yml`` selects it.
+parenthetical citations and "Kim (2009)" for textual ones. The reference list uses pybtex's
+``plain`` formatting with names surname first ("Kim, Sung-han"), sorted by author, year and
+title, as an author-year bibliography reads; its numeric labels are hidden by the edition's
+stylesheet (``book/_static/edition.css``). ``_config.yml`` selects both.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pybtex.plugin import register_plugin as register_pybtex_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
@@ -31,7 +36,15 @@ class RoundAuthorYearStyle(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = field(default_factory=_round)
 
 
+class EditionBibliographyStyle(PlainStyle):
+    """pybtex ``plain``, with surnames first and an author-year-title order."""
+
+    default_name_style = "lastfirst"
+    default_sorting_style = "author_year_title"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    register_pybtex_plugin("pybtex.style.formatting", "edition", EditionBibliographyStyle)
     register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle
     )
