@@ -454,7 +454,7 @@ def test_pages_get_the_partial_plotly_bundle_when_it_can_draw_them(administratio
     page += nodes.raw("", figures.chart_html(fig, name="t", label="l", summary="s"), format="html")
     assert sphinx_ext.chart_trace_types(page) == {"bar"}
     partial = sphinx_ext.partial_bundle_name()
-    assert partial == f"plotly-cartesian-{sphinx_ext.plotly_js_version()}.min.js"
+    assert partial == f"plotly-edition-{sphinx_ext.plotly_js_version()}.min.js"
     assert sphinx_ext.plotly_for_page(page) == partial
     import plotly.graph_objects as go
 

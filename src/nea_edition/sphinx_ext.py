@@ -10,15 +10,17 @@
    scripts: the site's own plotly.js and ``_static/nea-charts.js``, which draws them. Other
    pages load neither. Which plotly.js:
 
-   * ``static/plotly-cartesian-<version>.min.js``, plotly.js's official *cartesian* partial
-     bundle (npm ``plotly.js-cartesian-dist-min``, MIT, licence beside it), 0.50 MB gzipped
-     instead of 1.47 MB: used on a page when every trace type on it is in that bundle and its
-     version is exactly the plotly.js bundled with the installed ``plotly`` package, which
-     wrote the figure JSON;
+   * ``static/plotly-edition-<version>.min.js``, a partial bundle of plotly.js with only the
+     trace types the edition draws (scatter, bar, heatmap), built from plotly.js's own sources
+     by ``tools/plotly-bundle/build.sh`` (MIT, licence beside it): 0.41 MB gzipped instead of
+     1.47 MB for the full bundle (0.50 MB for plotly.js's official cartesian bundle), and less
+     script for the browser to parse before a chart can draw. It is used on a page when every
+     trace type on it is in the bundle and its version is exactly the plotly.js bundled with
+     the installed ``plotly`` package, which wrote the figure JSON;
    * otherwise the full ``plotly.min.js`` of the installed ``plotly`` package, copied into
      ``_static/plotly-<version>.min.js`` at build time (not vendored: 4.8 MB, and always the
      version that wrote the JSON). After a plotly upgrade every page silently falls back to
-     it until the partial bundle is replaced (``npm pack plotly.js-cartesian-dist-min@<v>``).
+     it until the partial bundle is rebuilt (``tools/plotly-bundle/build.sh``).
 
    The version in each file name makes browsers fetch the new file after an upgrade.
 
@@ -110,18 +112,13 @@ def plotly_js_name() -> str:
     return f"plotly-{plotly_js_version()}.min.js"
 
 
-#: Trace types in plotly.js's cartesian partial bundle (its README and registered modules).
-CARTESIAN_TRACES = frozenset(
-    {
-        "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-        "image", "pie", "scatter", "scatterternary", "violin",
-    }
-)  # fmt: skip
+#: Trace types in the edition's partial bundle (tools/plotly-bundle/entry.js).
+PARTIAL_TRACES = frozenset({"bar", "heatmap", "scatter"})
 
 
 def partial_bundle_name() -> str | None:
-    """The vendored cartesian bundle's file name if it matches the installed plotly.js."""
-    name = f"plotly-cartesian-{plotly_js_version()}.min.js"
+    """The vendored partial bundle's file name if it matches the installed plotly.js."""
+    name = f"plotly-edition-{plotly_js_version()}.min.js"
     return name if (STATIC_DIR / name).is_file() else None
 
 
@@ -144,7 +141,7 @@ def chart_trace_types(doctree: nodes.Node) -> set[str]:
 def plotly_for_page(doctree: nodes.Node) -> str:
     """The smallest plotly.js that can draw every chart on the page."""
     partial = partial_bundle_name()
-    if partial and chart_trace_types(doctree) <= CARTESIAN_TRACES:
+    if partial and chart_trace_types(doctree) <= PARTIAL_TRACES:
         return partial
     return plotly_js_name()
 
