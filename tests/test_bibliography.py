@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 from nea_edition import bibliography as bib
-from nea_edition.endnotes_directive import (
-    ENDNOTE_COLUMNS,
-    ERRATA_COLUMNS,
-    check_endnotes,
-    concordance_markdown,
-    errata_markdown,
-    read_rows,
-    split_keys,
-)
+from nea_edition.endnotes_directive import concordance_markdown, errata_markdown, read_rows
+from nea_edition.validation import load_descriptor, split_keys, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "references.bib"
@@ -122,26 +115,20 @@ def test_exactly_one_bibliography_directive() -> None:
 
 
 def test_endnote_tables_have_the_published_columns() -> None:
-    assert tuple(read_rows(ENDNOTES)[0]) == ENDNOTE_COLUMNS
-    assert tuple(read_rows(ERRATA)[0]) == ERRATA_COLUMNS
+    schemas = {r["name"]: r["schema"] for r in load_descriptor()["resources"]}
+    for name, path in (("endnotes", ENDNOTES), ("errata", ERRATA)):
+        published = tuple(f["name"] for f in schemas[name]["fields"])
+        assert tuple(read_rows(path)[0]) == published, name
 
 
 def test_endnotes_cover_notes_1_to_30_once_with_known_keys() -> None:
-    problems = check_endnotes(ENDNOTES, ERRATA, bib.entry_keys(BIB), ROOT)
+    """The one validator passes both tables (its rule fixtures are in test_validation.py)."""
+    problems = [
+        p for p in validate(ROOT / "data") if p.file.endswith(("endnotes.csv", "errata.csv"))
+    ]
     assert not problems, "\n" + bib.report(problems)
     notes = sorted(int(row["note"]) for row in read_rows(ENDNOTES))
     assert notes == list(range(1, 31))
-
-
-def test_endnote_check_reports_gaps_and_unknown_keys(tmp_path: Path) -> None:
-    rows = ENDNOTES.read_text(encoding="utf-8").splitlines()
-    broken = [rows[0], rows[1].replace("calder2004regionalism", "nosuch2000key"), *rows[3:]]
-    bad = tmp_path / "endnotes.csv"
-    bad.write_text("\n".join(broken) + "\n", encoding="utf-8")
-    problems = check_endnotes(bad, ERRATA, bib.entry_keys(BIB), ROOT)
-    rules = {(p.rule, p.line) for p in problems}
-    assert ("unknown-key", 2) in rules
-    assert any(p.rule == "missing-note" and p.value == "2" for p in problems)
 
 
 def test_generated_markdown_uses_real_roles() -> None:

@@ -340,7 +340,7 @@ def test_unknown_bib_key_in_endnote_keys(root: Path) -> None:
         root,
         "endnotes",
         2,
-        "1,book/01-introduction,calder2004regionalism; nosuchkey1999,pp. 191-226,citation,",
+        "1,book/01-introduction,calder2004regionalism; nosuchkey1999,pp. 191\u2013226,citation,",
     )
     assert located(only(run(root))) == (
         "data/endnotes.csv",
@@ -349,6 +349,48 @@ def test_unknown_bib_key_in_endnote_keys(root: Path) -> None:
         "nosuchkey1999",
         "unknown-bib-key",
     )
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "rule"),
+    [
+        ("1,book/01-introduction,calder2004regionalism,pp. 191-226,citation,", "pages", "pages"),
+        ("1,book/01-introduction,,,comment,", "comment", "endnote-kind"),
+        (
+            "1,book/01-introduction,calder2004regionalism,,citation,A remark.",
+            "comment",
+            "endnote-kind",
+        ),
+    ],
+)
+def test_endnote_rows_follow_the_concordance_rules(
+    root: Path, row: str, column: str, rule: str
+) -> None:
+    set_line(root, "endnotes", 2, row)
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "data/endnotes.csv",
+        2,
+        column,
+        rule,
+    )
+
+
+def test_the_editions_concordance_covers_every_note_and_page(tmp_path: Path) -> None:
+    """Inside a book, a missing note and a row pointing at no page are both reported."""
+    book = tmp_path / "book-root"
+    shutil.copytree(paths.DATA_DIR, book / "data")
+    shutil.copytree(paths.BOOK_DIR, book / "book")
+    shutil.copy(paths.BIB_FILE, book / "references.bib")
+    (book / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    endnotes = book / "data" / "endnotes.csv"
+    lines = endnotes.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("book/01-introduction", "book/no-such-page", 1)
+    del lines[2]  # note 2
+    endnotes.write_text("".join(lines), encoding="utf-8")
+    found = {(p.line, p.column, p.value, p.rule) for p in validate(book / "data")}
+    assert (2, "section", "book/no-such-page", "unknown-section") in found
+    assert (None, "note", "2", "missing-note") in found
 
 
 def test_source_url_without_host(root: Path) -> None:

@@ -28,21 +28,12 @@ from urllib.parse import urlparse
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from nea_edition.errors import Problem
+from nea_edition.validation import split_keys
 
-logger = logging.getLogger(__name__)
-
-ROOT = Path(__file__).resolve().parents[2]
 ENDNOTES_CSV = Path("data") / "endnotes.csv"
 ERRATA_CSV = Path("data") / "errata.csv"
-
-ENDNOTE_COLUMNS = ("note", "section", "keys", "pages", "kind", "comment")
-ERRATA_COLUMNS = ("note", "key", "field", "printed", "corrected", "source", "explanation")
-KINDS = ("citation", "comment", "citation-and-comment")
-NOTE_COUNT = 30
 
 KIND_LABEL = {
     "citation": "cites a work",
@@ -51,7 +42,7 @@ KIND_LABEL = {
 }
 
 
-# --------------------------------------------------------------------------- reading and checking
+# --------------------------------------------------------------------------- reading
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -61,84 +52,6 @@ def read_rows(path: Path) -> list[dict[str, str]]:
             {k: (v or "").strip() for k, v in row.items() if k is not None}
             for row in csv.DictReader(handle)
         ]
-
-
-def split_keys(value: str) -> list[str]:
-    """The ``keys`` column holds semicolon-separated BibTeX keys."""
-    return [key.strip() for key in value.split(";") if key.strip()]
-
-
-def check_endnotes(
-    endnotes: Path, errata: Path, bib_keys: set[str], root: Path = ROOT
-) -> list[Problem]:
-    """Every problem in the two tables: columns, note numbers 1..30 once each, known keys,
-    consistent kinds, existing pages, comments where the kind says there is one.
-    """
-    problems: list[Problem] = []
-    name = str(endnotes)
-
-    def add(line: int | None, column: str | None, value: str | None, rule: str, msg: str) -> None:
-        problems.append(Problem(name, line, column, value, rule, msg))
-
-    with Path(endnotes).open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle), [])
-    if tuple(header) != ENDNOTE_COLUMNS:
-        add(1, None, ",".join(header), "columns", f"columns must be {','.join(ENDNOTE_COLUMNS)}")
-        return problems
-    seen: dict[int, int] = {}
-    for line, row in enumerate(read_rows(endnotes), start=2):
-        try:
-            note = int(row["note"])
-        except ValueError:
-            add(line, "note", row["note"], "note-number", "note must be an integer")
-            continue
-        if not 1 <= note <= NOTE_COUNT:
-            add(line, "note", row["note"], "note-number", f"note must be 1..{NOTE_COUNT}")
-        if note in seen:
-            add(line, "note", row["note"], "duplicate-note", f"note also on line {seen[note]}")
-        seen.setdefault(note, line)
-        if not (root / f"{row['section']}.md").is_file():
-            add(line, "section", row["section"], "unknown-section", "no such page in the book")
-        kind = row["kind"]
-        if kind not in KINDS:
-            add(line, "kind", kind, "kind", f"kind must be one of {', '.join(KINDS)}")
-        keys = split_keys(row["keys"])
-        for key in keys:
-            if key not in bib_keys:
-                add(line, "keys", key, "unknown-key", "key is not in references.bib")
-        if kind in ("citation", "citation-and-comment") and not keys:
-            add(line, "keys", "", "missing-key", f"a note of kind {kind} must cite a key")
-        if kind == "comment" and keys:
-            add(line, "keys", row["keys"], "unexpected-key", "a pure comment cites no key")
-        if kind in ("comment", "citation-and-comment") and not row["comment"]:
-            add(line, "comment", "", "missing-comment", f"a note of kind {kind} needs a comment")
-        if kind == "citation" and row["comment"]:
-            add(line, "comment", row["comment"][:40], "unexpected-comment", "kind is citation")
-        if row["pages"] and not re.fullmatch("pp?\\. \\d+(\u2013\\d+)?", row["pages"]):
-            add(line, "pages", row["pages"], "pages", "write 'p. 34' or 'pp. 1\u201327' (en dash)")
-    missing = sorted(set(range(1, NOTE_COUNT + 1)) - set(seen))
-    if missing:
-        add(None, "note", ",".join(map(str, missing)), "missing-note", "notes not in the table")
-
-    name = str(errata)
-    with Path(errata).open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle), [])
-    if tuple(header) != ERRATA_COLUMNS:
-        add(1, None, ",".join(header), "columns", f"columns must be {','.join(ERRATA_COLUMNS)}")
-        return problems
-    for line, row in enumerate(read_rows(errata), start=2):
-        if row["key"] not in bib_keys:
-            add(line, "key", row["key"], "unknown-key", "key is not in references.bib")
-        if not row["note"].isdigit() or int(row["note"]) not in seen:
-            add(line, "note", row["note"], "note-number", "no such note in endnotes.csv")
-        source = row["source"]
-        parsed = urlparse(source)
-        if source not in bib_keys and not (parsed.scheme in ("http", "https") and parsed.netloc):
-            add(line, "source", source, "source", "source must be a bib key or an http(s) URL")
-        for column in ("field", "printed", "corrected", "explanation"):
-            if not row[column]:
-                add(line, column, "", "missing-value", f"{column} must not be empty")
-    return problems
 
 
 # --------------------------------------------------------------------------- MyST generation
@@ -233,16 +146,8 @@ class EndnoteConcordance(_CsvDirective):
     csv_path = ENDNOTES_CSV
 
     def run(self) -> list[nodes.Node]:
-        root = Path(self.env.srcdir)
-        bib = Path(root) / "references.bib"
-        try:
-            from nea_edition.bibliography import entry_keys
-
-            problems = check_endnotes(root / ENDNOTES_CSV, root / ERRATA_CSV, entry_keys(bib), root)
-        except OSError as exc:
-            problems = [Problem(str(ENDNOTES_CSV), None, None, None, "unreadable", str(exc))]
-        for problem in problems:
-            logger.warning(f"endnote tables: {problem}", location=self.get_location())
+        # The tables were validated before the build started (nea_edition.validation, which
+        # the build driver runs first): here they are only rendered.
         return self._parse(concordance_markdown(self._rows(ENDNOTES_CSV)))
 
 

@@ -16,7 +16,6 @@ so Sphinx rebuilds it when the data change.
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-logger = logging.getLogger(__name__)
+from nea_edition.validation import descriptor_path, load_descriptor
 
-DESCRIPTOR = "datapackage.json"
+logger = logging.getLogger(__name__)
 
 _TYPE_NAMES = {
     "string": "text",
@@ -51,10 +50,6 @@ def data_dir(app: Sphinx) -> Path:
     """``nea_data_dir`` from the configuration, else ``data/`` under the book's source root."""
     configured = app.config.nea_data_dir
     return Path(configured) if configured else Path(app.srcdir) / "data"
-
-
-def load_descriptor(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def row_count(path: Path) -> int:
@@ -97,7 +92,7 @@ class _Base:
 
     def _resource(self, name: str) -> tuple[dict[str, Any], Path] | None:
         folder = data_dir(self.env.app)
-        descriptor_file = folder / DESCRIPTOR
+        descriptor_file = descriptor_path(folder)
         self.env.note_dependency(str(descriptor_file))
         try:
             descriptor = load_descriptor(folder)

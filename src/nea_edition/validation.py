@@ -683,6 +683,84 @@ def _ring_problems(tables: dict[str, _Table]) -> list[Problem]:
     return problems
 
 
+def split_keys(value: str) -> list[str]:
+    """The ``keys`` column of endnotes.csv holds semicolon-separated BibTeX keys."""
+    return [key.strip() for key in value.split(";") if key.strip()]
+
+
+#: Pinpoint pages as the paper prints them: "p. 34", or "pp. 1" + en dash + "27".
+PAGES = re.compile("pp?\\. \\d+(\u2013\\d+)?")
+
+
+def _endnote_problems(
+    tables: dict[str, _Table], descriptor: dict[str, Any], book_root: Path
+) -> list[Problem]:
+    """What the schema cannot say about the concordance of the paper's notes.
+
+    Every note from 1 to the schema's maximum is there; its page exists in the book; its kind
+    agrees with its keys and its comment; pinpoint pages are written as the paper prints them;
+    and each erratum gives the corrected value. The first two compare the table with the book
+    (its pages, the paper's note count), so they apply only to a data folder inside a book
+    (beside a ``_config.yml``), not to a loose copy of the tables.
+    """
+    problems: list[Problem] = []
+    in_book = (book_root / "_config.yml").is_file()
+    endnotes = tables.get("endnotes")
+    if endnotes is not None and endnotes.usable:
+        seen: set[int] = set()
+        for line, record in endnotes.records():
+            if record["note"].strip().isdigit():
+                seen.add(int(record["note"]))
+            keys = split_keys(record["keys"])
+            kind, comment, section = record["kind"], record["comment"], record["section"].strip()
+
+            def add(column: str, value: str, rule: str, message: str, line: int = line) -> None:
+                problems.append(Problem(endnotes.file, line, column, value, rule, message))
+
+            if in_book and section and not (book_root / f"{section}.md").is_file():
+                add("section", section, "unknown-section", "no such page in book/")
+            if kind in ("citation", "citation-and-comment") and not keys:
+                add("keys", record["keys"], "endnote-kind", f"a note of kind '{kind}' cites a key")
+            if kind == "comment" and keys:
+                add(
+                    "keys",
+                    record["keys"],
+                    "endnote-kind",
+                    "a note of kind 'comment' cites no key (use citation-and-comment)",
+                )
+            if kind in ("comment", "citation-and-comment") and not comment.strip():
+                add("comment", comment, "endnote-kind", f"a note of kind '{kind}' needs a comment")
+            if kind == "citation" and comment.strip():
+                add("comment", comment, "endnote-kind", "a note of kind 'citation' has no comment")
+            if record["pages"] and not PAGES.fullmatch(record["pages"]):
+                add("pages", record["pages"], "pages", "write 'p. 34' or 'pp. 1\u201327' (en dash)")
+        schema = next(r["schema"] for r in descriptor["resources"] if r["name"] == "endnotes")
+        note_field = next(f for f in schema["fields"] if f["name"] == "note")
+        count = int(note_field.get("constraints", {}).get("maximum", max(seen, default=0)))
+        missing = sorted(set(range(1, count + 1)) - seen)
+        if in_book and missing:
+            problems.append(
+                Problem(
+                    endnotes.file,
+                    None,
+                    "note",
+                    ",".join(map(str, missing)),
+                    "missing-note",
+                    "every note of the paper has a row",
+                )
+            )
+    errata = tables.get("errata")
+    if errata is not None and errata.usable:
+        for line, record in errata.records():
+            if not record["corrected"].strip():
+                problems.append(
+                    Problem(
+                        errata.file, line, "corrected", "", "required", "give the verified value"
+                    )
+                )
+    return problems
+
+
 def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -> list[Problem]:
     """Each ``source`` is a URL or a bib key; endnote and erratum keys are bib keys."""
     problems = []
@@ -717,30 +795,7 @@ def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -
                     )
             cited: list[tuple[str, str]] = []
             if table.name == "endnotes":
-                cited = [("keys", k.strip()) for k in record["keys"].split(";") if k.strip()]
-                kind = record.get("kind", "")
-                if kind in ("citation", "citation-and-comment") and not cited:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            line,
-                            "keys",
-                            record["keys"],
-                            "endnote-kind",
-                            f"a note of kind '{kind}' cites at least one key",
-                        )
-                    )
-                if kind == "comment" and cited:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            line,
-                            "keys",
-                            record["keys"],
-                            "endnote-kind",
-                            "a note of kind 'comment' cites no key (use citation-and-comment)",
-                        )
-                    )
+                cited = [("keys", k) for k in split_keys(record["keys"])]
             elif table.name == "errata" and record["key"].strip():
                 cited = [("key", record["key"].strip())]
             for column, key in cited:
@@ -830,6 +885,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     problems += _succession_problems(tables)
     problems += _membership_problems(tables)
     problems += _ring_problems(tables)
+    problems += _endnote_problems(tables, descriptor, data_dir.parent)
 
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
