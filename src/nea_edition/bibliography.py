@@ -25,12 +25,19 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 import bibtexparser
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from nea_edition.errors import Problem, report
+
+
+def is_url(text: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces (bib fields and data sources)."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", text)
+
 
 #: Default location, relative to the repository root.
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,8 +290,7 @@ def _check_entry(entry: Entry, file: str) -> list[Problem]:
             problem("malformed-url", "'verified' must name at least one URL", name, raw)
         for url in urls:
             url = url.rstrip(";,)")
-            parsed = urlparse(url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
+            if not is_url(url):
                 problem("malformed-url", "URL must be absolute http(s) without spaces", name, url)
 
     for name, value in fields.items():

@@ -39,9 +39,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from nea_edition import paths
+from nea_edition.bibliography import is_url
 from nea_edition.errors import Problem, report
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -110,12 +110,6 @@ def _int(text: str) -> int | None:
         return int(text.strip())
     except ValueError:
         return None
-
-
-def is_url(text: str) -> bool:
-    """True for an absolute http(s) URL with a host and no spaces."""
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", text)
 
 
 # --------------------------------------------------------------------------------------------
