@@ -1,8 +1,11 @@
 """Every task of the edition, one nox session each. `nox -l` lists them.
 
-Sessions share one dependency list (pyproject.toml). Virtualenvs are reused between runs and
-dependencies are reinstalled only when pyproject.toml changes (a stamp in the venv records its
-hash), so a second run of any session installs nothing.
+Every session installs exact versions, with hashes, from the lock: ``uv.lock`` is the resolved
+environment and ``requirements/{build,tests,lint}.txt`` are its exports, one per kind of session
+(``nox -s lock`` regenerates all of them). pip installs them with ``--require-hashes``, then the
+package itself in editable mode with ``--no-deps --no-build-isolation``, so nothing unpinned is
+ever fetched. Virtualenvs are reused between runs and reinstalled only when their lock file
+changes (a stamp in the venv records its hash), so a second run of any session installs nothing.
 """
 
 from __future__ import annotations
@@ -14,20 +17,32 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).parent
+LOCKS = ROOT / "requirements"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests"]
 nox.options.error_on_missing_interpreters = True
 
+#: The uv that resolves the lock (``nox -s lock``); pinned so that the lock's format is stable.
+UV = "uv==0.13.9"
+#: Each export of uv.lock: which dependency groups it holds, and whether the package is installed.
+EXPORTS = {
+    "build": (["--group", "build-backend"], True),
+    "tests": (["--group", "build-backend", "--group", "test"], True),
+    "lint": (["--only-group", "lint"], False),
+}
 
-def install(session: nox.Session, extras: str = "") -> None:
-    """Install the project (editable) with extras, unless this venv already has this pyproject."""
-    spec = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+
+def install(session: nox.Session, lock: str) -> None:
+    """Install ``requirements/<lock>.txt`` (exact, hashed), then the package, unless unchanged."""
+    requirements = LOCKS / f"{lock}.txt"
+    spec = hashlib.sha256(requirements.read_bytes()).hexdigest()
     stamp = Path(session.virtualenv.location) / ".nea-edition-installed"
     if stamp.is_file() and stamp.read_text() == spec:
-        session.log("dependencies up to date (pyproject.toml unchanged); not reinstalling")
+        session.log(f"dependencies up to date ({requirements.name} unchanged); not reinstalling")
         return
-    target = f".[{extras}]" if extras else "."
-    session.install("-e", target)
+    session.install("--require-hashes", "--no-deps", "-r", str(requirements))
+    if EXPORTS[lock][1]:
+        session.install("--no-deps", "--no-build-isolation", "-e", str(ROOT))
     stamp.write_text(spec)
 
 
@@ -35,29 +50,32 @@ def validate_data(session: nox.Session) -> None:
     session.run("python", "-m", "nea_edition.validation")
 
 
-def build_book(session: nox.Session) -> None:
+def build_book(session: nox.Session, *args: str) -> None:
     """Validate the data, then build strictly; nea_edition.build refuses to build bad data."""
-    session.run("python", "-m", "nea_edition.build", *session.posargs)
+    session.run("python", "-m", "nea_edition.build", *args)
 
 
 @nox.session
 def validate(session: nox.Session) -> None:
     """Validate data/ and references.bib (seconds; builds nothing)."""
-    install(session)
+    install(session, "build")
     validate_data(session)
 
 
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the site strictly into _build/html (replaced only when the build succeeds)."""
-    install(session)
-    build_book(session)
+    install(session, "build")
+    build_book(session, *session.posargs)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Validate, build, then run the test suite (browser tests use /usr/bin/chromium)."""
-    install(session, "test")
+    """Validate, build, then run the test suite (browser tests use /usr/bin/chromium).
+
+    Arguments after ``--`` go to pytest alone: ``nox -s tests -- -k figures -x``.
+    """
+    install(session, "tests")
     build_book(session)
     session.run("pytest", *session.posargs)
 
@@ -73,7 +91,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bib(session: nox.Session) -> None:
     """Validate references.bib and rewrite it in canonical form."""
-    install(session)
+    install(session, "build")
     session.run("python", "-m", "nea_edition.bibliography", "--write", *session.posargs)
 
 
@@ -92,7 +110,7 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure build times and page weight; writes book/_generated/benchmark.md."""
-    install(session, "test")
+    install(session, "tests")
     session.run("python", "-m", "nea_edition.bench", *session.posargs)
 
 
@@ -103,3 +121,23 @@ def clean(session: nox.Session) -> None:
         if path.exists():
             session.log(f"removing {path}")
             shutil.rmtree(path)
+
+
+@nox.session(venv_backend="none" if shutil.which("uv") else "virtualenv")
+def lock(session: nox.Session) -> None:
+    """Re-resolve uv.lock from pyproject.toml and export requirements/*.txt.
+
+    ``nox -s lock`` keeps every pin that still satisfies pyproject.toml;
+    ``nox -s lock -- --upgrade`` (or ``-- --upgrade-package NAME``) moves to newer releases.
+    """
+    uv = shutil.which("uv")
+    if uv is None:
+        session.install(UV)
+        uv = "uv"
+    session.run(uv, "lock", *session.posargs, external=True)
+    LOCKS.mkdir(exist_ok=True)
+    for name, (groups, _) in EXPORTS.items():
+        session.run(
+            uv, "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
+            "--no-dev", *groups, "--output-file", f"requirements/{name}.txt", external=True,
+        )

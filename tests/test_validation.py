@@ -100,7 +100,7 @@ def test_impossible_date_in_a_date_column(root: Path) -> None:
 
 
 def test_impossible_partial_date(root: Path) -> None:
-    set_line(root, "events", 3, "2005-09-31,Joint statement,SPT,kim2009regionalism,")
+    set_line(root, "events", 3, "2005-spt-joint-statement,2005-09-31,Joint statement,SPT,kim2009regionalism,")
     assert located(only(run(root))) == ("data/events.csv", 3, "date", "2005-09-31", "real-date")
 
 
@@ -121,7 +121,7 @@ def test_impossible_month_in_a_founding_date(root: Path) -> None:
 
 
 def test_date_of_the_wrong_shape(root: Path) -> None:
-    set_line(root, "events", 3, "19 Sept 2005,Joint statement,SPT,kim2009regionalism,")
+    set_line(root, "events", 3, "2005-spt-joint-statement,19 Sept 2005,Joint statement,SPT,kim2009regionalism,")
     problem = only(run(root))
     assert located(problem) == ("data/events.csv", 3, "date", "19 Sept 2005", "pattern")
 
@@ -222,7 +222,7 @@ def test_unknown_country(root: Path) -> None:
 
 
 def test_unknown_institution_in_events(root: Path) -> None:
-    line = add_line(root, "events", "2008-12-13,First stand-alone summit,CJK,kim2009regionalism,")
+    line = add_line(root, "events", "2008-cjk-summit,2008-12-13,First stand-alone summit,CJK,kim2009regionalism,")
     assert located(only(run(root))) == (
         "data/events.csv",
         line,
@@ -459,8 +459,8 @@ def test_missing_header(root: Path) -> None:
         None,
         "missing-header",
     )
-    assert problem.value.startswith("1994-05,")
-    assert "date,event,institution,source,note" in problem.message
+    assert problem.value.startswith("1994-arf-som-paper,1994-05,")
+    assert "id,date,event,institution,source,note" in problem.message
 
 
 def test_empty_file(root: Path) -> None:
@@ -633,7 +633,7 @@ def test_many_problems_in_many_files_in_one_run(root: Path) -> None:
     set_line(root, "memberships", 2, "APEC,KOR,1988,,member,kim2009regionalism,")
     set_line(root, "countries", 1, "code,name,subregion,kind,note")
     (root / "data" / "errata.csv").write_bytes(b"")
-    set_line(root, "events", 3, "2005-02-30,Joint statement,SPT,kim2009regionalism,")
+    set_line(root, "events", 3, "2005-spt-joint-statement,2005-02-30,Joint statement,SPT,kim2009regionalism,")
     set_line(root, "acting_presidents", 2, "Goh Kun,고건,2004-03-12,2004-05-14,acting,,")
     problems = run(root)
     seen = {(p.file, p.rule) for p in problems}
