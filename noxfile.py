@@ -123,21 +123,23 @@ def clean(session: nox.Session) -> None:
             shutil.rmtree(path)
 
 
-@nox.session(venv_backend="none" if shutil.which("uv") else "virtualenv")
+@nox.session
 def lock(session: nox.Session) -> None:
-    """Re-resolve uv.lock from pyproject.toml and export requirements/*.txt.
+    """Re-resolve uv.lock from pyproject.toml and export requirements/*.txt (with a pinned uv).
 
     ``nox -s lock`` keeps every pin that still satisfies pyproject.toml;
     ``nox -s lock -- --upgrade`` (or ``-- --upgrade-package NAME``) moves to newer releases.
     """
-    uv = shutil.which("uv")
-    if uv is None:
-        session.install(UV)
-        uv = "uv"
-    session.run(uv, "lock", *session.posargs, external=True)
+    session.install(UV)
+    session.run("uv", "lock", *session.posargs)
     LOCKS.mkdir(exist_ok=True)
     for name, (groups, _) in EXPORTS.items():
         session.run(
-            uv, "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
-            "--no-dev", *groups, "--output-file", f"requirements/{name}.txt", external=True,
+            "uv", "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
+            "--no-dev", *groups, "--output-file", f"requirements/{name}.txt",
         )
+    # nox itself, for .ci/run and the README's first command (requirements/nox.in names it).
+    session.run(
+        "uv", "pip", "compile", "--quiet", "--generate-hashes", "--universal",
+        "--python-version", "3.11", "requirements/nox.in", "-o", "requirements/nox.txt",
+    )
