@@ -47,7 +47,7 @@ def install(session: nox.Session, lock: str) -> None:
 
 
 def validate_data(session: nox.Session) -> None:
-    session.run("python", "-m", "nea_edition.validation")
+    session.run("python", "-m", "nea_edition.checks.validation")
 
 
 def build_book(session: nox.Session, *args: str) -> None:
@@ -92,7 +92,7 @@ def lint(session: nox.Session) -> None:
 def bib(session: nox.Session) -> None:
     """Validate references.bib and rewrite it in canonical form."""
     install(session, "build")
-    session.run("python", "-m", "nea_edition.bibliography", "--write", *session.posargs)
+    session.run("python", "-m", "nea_edition.checks.bibliography", "--write", *session.posargs)
 
 
 @nox.session
@@ -137,9 +137,9 @@ def lock(session: nox.Session) -> None:
         session.run(
             "uv", "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
             "--no-dev", *groups, "--output-file", f"requirements/{name}.txt",
-        )
+        )  # fmt: skip
     # nox itself, for .ci/run and the README's first command (requirements/nox.in names it).
     session.run(
         "uv", "pip", "compile", "--quiet", "--generate-hashes", "--universal",
         "--python-version", "3.11", "requirements/nox.in", "-o", "requirements/nox.txt",
-    )
+    )  # fmt: skip

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from nea_edition import bibliography as bib
-from nea_edition.endnotes_directive import concordance_markdown, errata_markdown, read_rows
-from nea_edition.validation import load_descriptor, split_keys, validate
+from nea_edition.checks import bibliography as bib
+from nea_edition.checks.validation import load_descriptor, split_keys, validate
+from nea_edition.site.endnotes_directive import concordance_markdown, errata_markdown, read_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "references.bib"
@@ -94,7 +94,7 @@ def test_every_entry_is_cited_or_deliberately_uncited() -> None:
     uncited = bib.entry_keys(BIB) - cited - set(bib.DELIBERATELY_UNCITED)
     assert not uncited, (
         f"entries cited nowhere in book/: {sorted(uncited)}; cite them or add them to "
-        "DELIBERATELY_UNCITED in nea_edition/bibliography.py with a reason"
+        "DELIBERATELY_UNCITED in nea_edition/checks/bibliography.py with a reason"
     )
     for key, reason in bib.DELIBERATELY_UNCITED.items():
         assert key in bib.entry_keys(BIB), f"DELIBERATELY_UNCITED names a missing entry {key}"
@@ -278,7 +278,7 @@ def test_endnote_text_from_the_csv_is_data_not_markup() -> None:
     """A comment holding HTML reaches the page as text: MyST must not see raw HTML in it."""
     from markdown_it import MarkdownIt
 
-    from nea_edition.endnotes_directive import concordance_markdown
+    from nea_edition.site.endnotes_directive import concordance_markdown
 
     row = {
         "note": "12",

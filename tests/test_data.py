@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from nea_edition import paths
+from nea_edition.checks.errors import ValidationError
 from nea_edition.data import (
     NOT_A_MEMBER,
     SIX_PARTY,
@@ -28,7 +29,6 @@ from nea_edition.data import (
     membership_over_time,
     shared_members,
 )
-from nea_edition.errors import ValidationError
 
 VALID = Path(__file__).parent / "fixtures" / "data" / "valid"
 
@@ -182,7 +182,7 @@ def test_country_order_uses_subregion_enum_when_categorical(small: Tables) -> No
         )
     )
     tables = Tables(**{**small.__dict__, "countries": countries})
-    assert country_order(tables) == ["KOR", "CHN", "JPN", "USA", "AUS", "NZL", "CAN"]
+    assert country_order(tables.countries) == ["KOR", "CHN", "JPN", "USA", "AUS", "NZL", "CAN"]
 
 
 # ------------------------------------------------------------------------------- shared members
@@ -319,17 +319,17 @@ def test_circles_come_sorted_by_ring_and_order(fixture_dir: Path) -> None:
 
 
 def test_figures_read_the_circles_through_the_loader(fixture_dir: Path) -> None:
-    """One loader: the figure module's reader is the data layer's, validation included."""
-    from nea_edition import figures
-
+    """One loader: the circles the figure draws are the loader's table, validation included."""
     pd.testing.assert_frame_equal(
-        figures.read_global_korea_circles(fixture_dir),
+        load_table("global_korea_circles", fixture_dir),
         load_tables(fixture_dir).global_korea_circles,
     )
     path = fixture_dir / "global_korea_circles.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",inferred,", ",guess,"), "utf-8")
     with pytest.raises(ValidationError):
-        figures.read_global_korea_circles(fixture_dir)
+        load_table("global_korea_circles", fixture_dir)
+    with pytest.raises(ValidationError):
+        load_tables(fixture_dir)
 
 
 # ------------------------------------------------------------------------------- the real data
@@ -388,7 +388,7 @@ def test_data_page_directive_renders_the_schema(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        f"extensions = ['nea_edition.schema_directive']\nnea_data_dir = {str(data)!r}\n",
+        f"extensions = ['nea_edition.site.schema_directive']\nnea_data_dir = {str(data)!r}\n",
         encoding="utf-8",
     )
     sections = "".join(

@@ -1,6 +1,6 @@
 """A change to data/ reaches the rebuilt page; a rebuild with nothing changed runs no notebook.
 
-jupyter-cache keys notebooks on their code only, so without ``nea_edition.sphinx_ext``'s
+jupyter-cache keys notebooks on their code only, so without ``nea_edition.site.extension``'s
 fingerprint cell a CSV edit would leave the old figure in place. This test builds a temporary
 copy of the repository (never the working tree), edits one CSV value, rebuilds through the
 normal build driver (no ``--all``), and looks for the new value in the page; the value carries

@@ -2,7 +2,8 @@
 
 Each test names the property a reader relies on: every presidency is a bar, the Six-Party states
 come first, the slider opens on 2009, status is never told by colour alone, data text is
-escaped everywhere it can appear, and the Sphinx extension's fingerprint follows the data.
+escaped everywhere it can appear, the Sphinx extension's fingerprint follows the data and the
+figure code, and the data layer never reaches back into the figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nea_edition import figures, sphinx_ext
+from nea_edition import data, figures
+from nea_edition.site import extension
 
 XSS = "<script>alert(1)</script>"
 
@@ -244,15 +246,15 @@ def test_timeline_summary_names_the_covered_governments(administrations, events)
 
 
 def test_country_order_puts_the_six_parties_first(countries: pd.DataFrame) -> None:
-    order = figures.country_order(countries)
-    assert order[:6] == list(figures.SIX_PARTY)
+    order = data.country_order(countries)
+    assert order[:6] == list(data.SIX_PARTY)
     # then by subregion category order (Southeast Asia before Europe), then by name
     assert order[6:] == ["XSS", "THA", "DEU"] or order[6:] == ["THA", "XSS", "DEU"]
     assert order.index("THA") < order.index("DEU")
 
 
 def test_institution_order_groups_northeast_asia_first_and_europe_last(institutions) -> None:
-    assert figures.institution_order(institutions) == ["SPT", "APEC", "ARF", "OSCE"]
+    assert data.institution_order(institutions) == ["SPT", "APEC", "ARF", "OSCE"]
 
 
 def test_matrix_opens_on_2009_with_a_frame_per_year(
@@ -293,10 +295,10 @@ def test_matrix_2009_cells_follow_the_data(
     assert cells[(names["PRK"], "ARF")] == "participant"
     assert cells[(names["PRK"], "APEC")] == "not a member"
     assert cells[(names["CHN"], "APEC")] == "observer"
-    assert all(cells[(names[c], "SPT")] == "participant" for c in figures.SIX_PARTY)
+    assert all(cells[(names[c], "SPT")] == "participant" for c in data.SIX_PARTY)
     # rows: the six first; Germany is OSCE-only, so it is not a row
     rows = list(fig.layout.yaxis.categoryarray)
-    assert rows[:6] == [names[c] for c in figures.SIX_PARTY]
+    assert rows[:6] == [names[c] for c in data.SIX_PARTY]
     assert names["DEU"] not in rows
     # a body that does not exist yet has no cells: SPT in 1995
     f1995 = next(f for f in fig.frames if f.name == "1995")
@@ -307,7 +309,7 @@ def test_matrix_2009_cells_follow_the_data(
 def test_matrix_summary_reports_the_six(countries: pd.DataFrame) -> None:
     matrix = pd.DataFrame(
         {"SPT": ["participant"] * 6, "APEC": ["member", "not a member"] + ["member"] * 4},
-        index=list(figures.SIX_PARTY),
+        index=list(data.SIX_PARTY),
     )
     text = figures.membership_summary(matrix, 2009, countries)
     assert "SPT: 6 participant; all six Six-Party states." in text
@@ -332,7 +334,7 @@ def shared() -> pd.DataFrame:
 
 
 def test_overlap_matrix_is_symmetric_with_counts(shared: pd.DataFrame) -> None:
-    mat = figures.overlap_matrix(shared, ["SPT", "ARF", "OSCE"])
+    mat = data.overlap_matrix(shared, ["SPT", "ARF", "OSCE"])
     assert mat.loc["SPT", "ARF"] == mat.loc["ARF", "SPT"] == 6
     assert mat.loc["OSCE", "SPT"] == 2
     assert pd.isna(mat.loc["SPT", "SPT"])
@@ -357,7 +359,7 @@ def test_overlap_figure_prints_counts_and_escapes(shared, institutions) -> None:
 
 
 def test_overlap_table_lists_each_pair_once(shared: pd.DataFrame) -> None:
-    table = figures.overlap_table(shared, 2009)
+    table = data.overlap_table(shared, 2009)
     assert len(table) == 3
     assert set(table.columns) == {"year", "institution_a", "institution_b", "shared", "members"}
 
@@ -395,10 +397,26 @@ def test_circles_draw_one_ring_per_level(circles: pd.DataFrame) -> None:
     assert "Japan (inferred)" in text
 
 
+def test_global_korea_chart_and_table_from_tables(circles: pd.DataFrame) -> None:
+    empty = pd.DataFrame()
+    tables = data.Tables(empty, empty, empty, empty, empty, empty, global_korea_circles=circles)
+    chart = figures.global_korea_chart(tables)
+    assert chart.name == "global-korea"
+    assert chart.narrow_layout == {"height": 420, "font": {"size": 10}}
+    assert chart.summary == figures.global_korea_summary(circles)
+    assert [t.name for t in chart.figure.data] == [
+        t.name for t in figures.global_korea_circles(circles).data
+    ]
+    table = figures.global_korea_data(tables)
+    assert table.filename == "global_korea_circles.csv"
+    pd.testing.assert_frame_equal(table.frame, circles)
+    assert "<script>" not in chart._repr_html_() and "<script>" not in table._repr_html_()
+
+
 def test_circles_csv_of_the_edition_has_the_papers_rings() -> None:
     root = Path(__file__).resolve().parents[1]
-    frame = figures.read_global_korea_circles(root / "data")
-    assert list(frame.columns) == list(figures.CIRCLES_COLUMNS)
+    frame = data.load_table("global_korea_circles", root / "data")
+    assert list(frame.columns) == list(data.CIRCLES_COLUMNS)
     assert frame.loc[frame["ring"] == 0, "partner"].tolist() == ["ROK-US alliance"]
     assert set(frame.loc[frame["ring"] == 3, "partner"]) == {
         "Southeast Asia", "Central Asia", "India", "Australia", "New Zealand"
@@ -415,22 +433,55 @@ def test_fingerprint_changes_with_any_csv_and_only_then(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.csv").write_text("x\n1\n")
-    first = sphinx_ext.inputs_fingerprint(tmp_path)
-    assert sphinx_ext.inputs_fingerprint(tmp_path) == first
+    first = extension.inputs_fingerprint(tmp_path)
+    assert extension.inputs_fingerprint(tmp_path) == first
     (data / "a.csv").write_text("x\n2\n")
-    assert sphinx_ext.inputs_fingerprint(tmp_path) != first
+    assert extension.inputs_fingerprint(tmp_path) != first
     (data / "a.csv").write_text("x\n1\n")
-    assert sphinx_ext.inputs_fingerprint(tmp_path) == first  # content, not mtime
+    assert extension.inputs_fingerprint(tmp_path) == first  # content, not mtime
     (data / "b.csv").write_text("y\n")
-    assert sphinx_ext.inputs_fingerprint(tmp_path) != first
+    assert extension.inputs_fingerprint(tmp_path) != first
+
+
+def test_fingerprint_covers_the_figure_and_data_modules_only(tmp_path: Path) -> None:
+    package = Path(data.__file__).resolve().parents[1]
+    hashed = {p.relative_to(package).as_posix() for p in extension.input_files(tmp_path)}
+    # every module a notebook imports, in the subpackages too
+    assert {
+        "figures/__init__.py", "figures/render.py", "figures/timeline.py",
+        "figures/membership_matrix.py", "figures/institution_overlap.py",
+        "figures/global_korea.py", "data/__init__.py", "data/tables.py", "data/derived.py",
+        "checks/validation.py", "checks/errors.py", "paths.py",
+    } <= hashed  # fmt: skip
+    # never the Sphinx side, the build or the benchmark
+    assert not {p for p in hashed if p.startswith("site/")}
+    assert not hashed & {"build.py", "bench.py"}
+
+
+def test_the_data_layer_never_imports_the_figures() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nea_edition.data; "
+        "print(sorted(m for m in sys.modules if m.startswith(('nea_edition.figures', 'plotly'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    package = Path(data.__file__).resolve().parent
+    imports_figures = re.compile(
+        r"^\s*(from|import)\s+nea_edition(\.figures|\s+import\s+figures)", re.M
+    )
+    for module in package.glob("*.py"):
+        assert not imports_figures.search(module.read_text(encoding="utf-8")), module.name
 
 
 def test_fingerprint_cell_is_added_to_notebooks_only() -> None:
     nb = "---\nkernelspec:\n  name: python3\n---\n# Title\n"
-    assert sphinx_ext.is_notebook_source(nb)
-    assert not sphinx_ext.is_notebook_source("# Plain page\n")
-    assert not sphinx_ext.is_notebook_source("---\ntitle: x\n---\n# Page\n")
-    cell = sphinx_ext.fingerprint_cell("abc")
+    assert extension.is_notebook_source(nb)
+    assert not extension.is_notebook_source("# Plain page\n")
+    assert not extension.is_notebook_source("---\ntitle: x\n---\n# Page\n")
+    cell = extension.fingerprint_cell("abc")
     assert "remove-cell" in cell and "abc" in cell and cell.count("```") == 2
 
 
@@ -439,11 +490,11 @@ def test_chart_pages_are_detected_from_the_doctree() -> None:
 
     page = nodes.section()
     page += nodes.raw("", '<div class="nea-chart" id="x"></div>', format="html")
-    assert sphinx_ext.page_has_chart(page)
+    assert extension.page_has_chart(page)
     plain = nodes.section()
     plain += nodes.raw("", "<p>hi</p>", format="html")
-    assert not sphinx_ext.page_has_chart(plain)
-    assert not sphinx_ext.page_has_chart(None)
+    assert not extension.page_has_chart(plain)
+    assert not extension.page_has_chart(None)
 
 
 def test_pages_get_the_partial_plotly_bundle_when_it_can_draw_them(administrations) -> None:
@@ -452,13 +503,13 @@ def test_pages_get_the_partial_plotly_bundle_when_it_can_draw_them(administratio
     fig = figures.administrations_timeline(administrations, today="2000-01-01")
     page = nodes.section()
     page += nodes.raw("", figures.chart_html(fig, name="t", label="l", summary="s"), format="html")
-    assert sphinx_ext.chart_trace_types(page) == {"bar"}
-    partial = sphinx_ext.partial_bundle_name()
-    assert partial == f"plotly-edition-{sphinx_ext.plotly_js_version()}.min.js"
-    assert sphinx_ext.plotly_for_page(page) == partial
+    assert extension.chart_trace_types(page) == {"bar"}
+    partial = extension.partial_bundle_name()
+    assert partial == f"plotly-edition-{extension.plotly_js_version()}.min.js"
+    assert extension.plotly_for_page(page) == partial
     import plotly.graph_objects as go
 
     geo = go.Figure(go.Scattergeo(lon=[0], lat=[0]))
     other = nodes.section()
     other += nodes.raw("", figures.chart_html(geo, name="g", label="l", summary="s"), format="html")
-    assert sphinx_ext.plotly_for_page(other) == sphinx_ext.plotly_js_name()
+    assert extension.plotly_for_page(other) == extension.plotly_js_name()

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from nea_edition import paths
-from nea_edition.errors import Problem
-from nea_edition.validation import main, parse_partial_date, validate
+from nea_edition.checks.errors import Problem
+from nea_edition.checks.validation import main, parse_partial_date, validate
 
 VALID = Path(__file__).parent / "fixtures" / "data" / "valid"
 
@@ -100,7 +100,12 @@ def test_impossible_date_in_a_date_column(root: Path) -> None:
 
 
 def test_impossible_partial_date(root: Path) -> None:
-    set_line(root, "events", 3, "2005-spt-joint-statement,2005-09-31,Joint statement,SPT,kim2009regionalism,")
+    set_line(
+        root,
+        "events",
+        3,
+        "2005-spt-joint-statement,2005-09-31,Joint statement,SPT,kim2009regionalism,",
+    )
     assert located(only(run(root))) == ("data/events.csv", 3, "date", "2005-09-31", "real-date")
 
 
@@ -121,7 +126,12 @@ def test_impossible_month_in_a_founding_date(root: Path) -> None:
 
 
 def test_date_of_the_wrong_shape(root: Path) -> None:
-    set_line(root, "events", 3, "2005-spt-joint-statement,19 Sept 2005,Joint statement,SPT,kim2009regionalism,")
+    set_line(
+        root,
+        "events",
+        3,
+        "2005-spt-joint-statement,19 Sept 2005,Joint statement,SPT,kim2009regionalism,",
+    )
     problem = only(run(root))
     assert located(problem) == ("data/events.csv", 3, "date", "19 Sept 2005", "pattern")
 
@@ -222,7 +232,11 @@ def test_unknown_country(root: Path) -> None:
 
 
 def test_unknown_institution_in_events(root: Path) -> None:
-    line = add_line(root, "events", "2008-cjk-summit,2008-12-13,First stand-alone summit,CJK,kim2009regionalism,")
+    line = add_line(
+        root,
+        "events",
+        "2008-cjk-summit,2008-12-13,First stand-alone summit,CJK,kim2009regionalism,",
+    )
     assert located(only(run(root))) == (
         "data/events.csv",
         line,
@@ -633,7 +647,12 @@ def test_many_problems_in_many_files_in_one_run(root: Path) -> None:
     set_line(root, "memberships", 2, "APEC,KOR,1988,,member,kim2009regionalism,")
     set_line(root, "countries", 1, "code,name,subregion,kind,note")
     (root / "data" / "errata.csv").write_bytes(b"")
-    set_line(root, "events", 3, "2005-spt-joint-statement,2005-02-30,Joint statement,SPT,kim2009regionalism,")
+    set_line(
+        root,
+        "events",
+        3,
+        "2005-spt-joint-statement,2005-02-30,Joint statement,SPT,kim2009regionalism,",
+    )
     set_line(root, "acting_presidents", 2, "Goh Kun,고건,2004-03-12,2004-05-14,acting,,")
     problems = run(root)
     seen = {(p.file, p.rule) for p in problems}
@@ -675,7 +694,7 @@ def test_cli_reports_and_fails(root: Path, capsys: pytest.CaptureFixture[str]) -
 def test_cli_as_a_module(root: Path) -> None:
     (root / "data" / "errata.csv").write_bytes(b"")
     bad = subprocess.run(
-        [sys.executable, "-m", "nea_edition.validation", "--data", str(root / "data")],
+        [sys.executable, "-m", "nea_edition.checks.validation", "--data", str(root / "data")],
         capture_output=True,
         text=True,
         check=False,
@@ -684,7 +703,7 @@ def test_cli_as_a_module(root: Path) -> None:
     assert "rule empty-file" in bad.stderr
     shutil.copy(VALID / "data" / "errata.csv", root / "data" / "errata.csv")
     good = subprocess.run(
-        [sys.executable, "-m", "nea_edition.validation", "--data", str(root / "data")],
+        [sys.executable, "-m", "nea_edition.checks.validation", "--data", str(root / "data")],
         capture_output=True,
         text=True,
         check=False,

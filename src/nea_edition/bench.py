@@ -14,7 +14,7 @@ local server on 127.0.0.1 that gzips every response (level 6, as a stock nginx/A
 with gzip on would; each file compressed once and cached), so the bytes counted are what
 travels over the wire: Playwright's ``request.sizes()["responseBodySize"]`` summed over every
 request of the first visit. "Drawn" is the ``nea-charts-drawn`` performance mark that
-``static/nea-charts.js`` sets when every chart on the page has been drawn, in ms from the
+``site/static/nea-charts.js`` sets when every chart on the page has been drawn, in ms from the
 start of navigation; median of three visits.
 
 Results go to stdout, ``book/_generated/benchmark.json`` and ``book/_generated/benchmark.md``
@@ -208,7 +208,7 @@ def measure_pages(site: Path, repeats: int = 3) -> list[PageRun]:
 
 
 def plotly_sizes() -> dict[str, object]:
-    from nea_edition.sphinx_ext import plotly_js_source, plotly_js_version
+    from nea_edition.site.extension import plotly_js_source, plotly_js_version
 
     raw = plotly_js_source().read_bytes()
     return {
@@ -285,7 +285,7 @@ def render_markdown(result: dict) -> str:
         " heatmap), built from plotly.js's sources by `tools/plotly-bundle/build.sh`: here"
         f" {heaviest['plotly_gzip_bytes'] / 1e6:.2f} MB gzipped, {share_pj:.0%} of the"
         " heaviest page (plotly.js's official cartesian bundle is 0.50 MB;"
-        " `nea_edition.sphinx_ext` falls back to the full bundle for a page whose traces the"
+        " `nea_edition.site.extension` falls back to the full bundle for a page whose traces the"
         " partial one lacks). Pages without a chart load no plotly.js at all. The theme's"
         " render-blocking `fontawesome.js` (0.54 MB gzipped on every page) is dropped by the"
         " edition's layout template; its icons come from the theme's web font. What remains"

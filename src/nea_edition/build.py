@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nea_edition import validation
-from nea_edition.errors import report
+from nea_edition.checks import validation
+from nea_edition.checks.errors import report
 from nea_edition.paths import repo_root
 
 

@@ -3,7 +3,7 @@
  * Each chart is a <div class="nea-chart"> written by nea_edition.figures.chart_html: it holds
  * the figure as JSON in <script type="application/json" class="nea-chart-spec">. This file and
  * plotly.js are added (deferred, in that order) only to pages that contain such a div, by
- * nea_edition.sphinx_ext. When every chart is drawn, <html data-nea-charts-drawn="N"> is set and
+ * nea_edition.site.extension. When every chart is drawn, <html data-nea-charts-drawn="N"> is set and
  * a "nea:charts-drawn" event fires (the browser tests and the benchmark wait for it).
  */
 (function () {

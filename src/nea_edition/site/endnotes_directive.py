@@ -30,7 +30,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from nea_edition.validation import split_keys
+from nea_edition.checks.validation import split_keys
 
 ENDNOTES_CSV = Path("data") / "endnotes.csv"
 ERRATA_CSV = Path("data") / "errata.csv"
@@ -146,7 +146,7 @@ class EndnoteConcordance(_CsvDirective):
     csv_path = ENDNOTES_CSV
 
     def run(self) -> list[nodes.Node]:
-        # The tables were validated before the build started (nea_edition.validation, which
+        # The tables were validated before the build started (nea_edition.checks.validation, which
         # the build driver runs first): here they are only rendered.
         return self._parse(concordance_markdown(self._rows(ENDNOTES_CSV)))
 

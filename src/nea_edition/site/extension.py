@@ -6,11 +6,11 @@
    and produces a console error. The edition has no live kernels, so we unhook it entirely.
 
 2. Charts. The notebooks render charts as ``<div class="nea-chart">`` holding the figure as
-   JSON (``nea_edition.figures.chart_html``). Pages whose doctree contains one get two deferred
-   scripts: the site's own plotly.js and ``_static/nea-charts.js``, which draws them. Other
-   pages load neither. Which plotly.js:
+   JSON (``nea_edition.figures.render.chart_html``). Pages whose doctree contains one get two
+   deferred scripts: the site's own plotly.js and ``_static/nea-charts.js`` (from this
+   package's ``site/static/``), which draws them. Other pages load neither. Which plotly.js:
 
-   * ``static/plotly-edition-<version>.min.js``, a partial bundle of plotly.js with only the
+   * ``site/static/plotly-edition-<version>.min.js``, a partial bundle of plotly.js with only the
      trace types the edition draws (scatter, bar, heatmap), built from plotly.js's own sources
      by ``tools/plotly-bundle/build.sh`` (MIT, licence beside it): 0.41 MB gzipped instead of
      1.47 MB for the full bundle (0.50 MB for plotly.js's official cartesian bundle), and less
@@ -27,8 +27,9 @@
 3. Data-aware caching. jupyter-cache keys a notebook on its code cells only, so editing
    ``data/*.csv`` would leave stale figures. At ``source-read`` we append to every notebook
    page a hidden (``remove-cell``) code cell holding a fingerprint: the SHA-256 of
-   ``data/*.csv``, ``data/datapackage.json``, the package modules the notebooks import and the
-   plotly version. The cell becomes part of the cache key, so
+   ``data/*.csv``, ``data/datapackage.json``, the package modules the notebooks import (the
+   figure and data subpackages and what they use; not ``site/``, ``build.py``, ``bench.py``)
+   and the plotly version. The cell becomes part of the cache key, so
 
    * a data change gives the notebook a new key: it is executed once and cached under it;
    * nothing changed: same key, cache hit, nothing executed;
@@ -58,12 +59,14 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("static")
-PACKAGE_DIR = Path(__file__).parent
-#: Modules that run only at build or bench time: editing them cannot change a figure.
-NOT_IN_NOTEBOOKS = frozenset(
-    {"build.py", "bench.py", "sphinx_ext.py", "bibliography.py", "endnotes_directive.py"}
-)
-#: The marker ``figures.chart_html`` writes; a page containing it needs plotly.js.
+#: The ``nea_edition`` package, whose modules the notebooks import (``figures/``, ``data/``...).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: Package modules (paths relative to ``PACKAGE_DIR``) that run only at build or bench time:
+#: editing them cannot change a figure. Everything under ``NOT_IN_NOTEBOOKS_DIRS`` is skipped too.
+NOT_IN_NOTEBOOKS = frozenset({"build.py", "bench.py", "checks/bibliography.py"})
+#: Subpackages that never run in a notebook: the Sphinx side (this module among them).
+NOT_IN_NOTEBOOKS_DIRS = frozenset({"site"})
+#: The marker ``figures.render.chart_html`` writes; a page containing it needs plotly.js.
 CHART_MARKER = 'class="nea-chart"'
 #: First line of the injected cell; tests and the benchmark look for it.
 FINGERPRINT_PREFIX = "# nea-edition inputs fingerprint:"
@@ -153,7 +156,7 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 
 def page_has_chart(doctree: nodes.Node | None) -> bool:
-    """True when a notebook output on the page is a chart from ``figures.chart_html``."""
+    """True when a notebook output on the page is a chart from ``figures.render.chart_html``."""
     if doctree is None:
         return False
     return any(
@@ -209,8 +212,16 @@ def input_files(srcdir: Path) -> list[Path]:
     files = sorted(data.glob("*.csv"))
     if (data / "datapackage.json").is_file():
         files.append(data / "datapackage.json")
-    files += sorted(p for p in PACKAGE_DIR.glob("*.py") if p.name not in NOT_IN_NOTEBOOKS)
+    files += sorted(p for p in PACKAGE_DIR.rglob("*.py") if notebook_module(p))
     return files
+
+
+def notebook_module(path: Path) -> bool:
+    """Whether a module of the package can run in a notebook (and so change what it draws)."""
+    relative = path.relative_to(PACKAGE_DIR)
+    if relative.parts[0] in NOT_IN_NOTEBOOKS_DIRS or "__pycache__" in relative.parts:
+        return False
+    return relative.as_posix() not in NOT_IN_NOTEBOOKS
 
 
 def inputs_fingerprint(srcdir: Path) -> str:
@@ -247,7 +258,7 @@ def fingerprint_cell(fingerprint: str) -> str:
     return (
         "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
         f"{FINGERPRINT_PREFIX} {fingerprint}\n"
-        "# (added at build time by nea_edition.sphinx_ext so that jupyter-cache re-executes\n"
+        "# (added at build time by nea_edition.site.extension so that jupyter-cache re-executes\n"
         "# this notebook when data/ or the figure code change)\n```\n"
     )
 

@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from nea_edition.validation import descriptor_path, load_descriptor
+from nea_edition.checks.validation import descriptor_path, load_descriptor
 
 logger = logging.getLogger(__name__)
 

@@ -3,14 +3,14 @@
 Why this module exists: the paper's thirty endnotes became a BibTeX file that three chapters
 cite at once. A typo in a key, a half-edited entry or a second spelling of the same work would
 surface only as a late Sphinx warning, far from its cause. So the file is checked here first,
-every problem is reported in one run with the line and the key (``nea_edition.errors.Problem``),
-and the file is kept in a single canonical layout so that diffs between versions show content
-changes only.
+every problem is reported in one run with the line and the key
+(``nea_edition.checks.errors.Problem``), and the file is kept in a single canonical layout so
+that diffs between versions show content changes only.
 
 Command line (the ``bib`` nox session calls ``--write``)::
 
-    python -m nea_edition.bibliography --check   # problems or not canonical: exit 1 with a diff
-    python -m nea_edition.bibliography --write   # rewrite canonically (never half-written)
+    python -m nea_edition.checks.bibliography --check  # problems or not canonical: exit 1, diff
+    python -m nea_edition.checks.bibliography --write  # rewrite canonically (never half-written)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
-from nea_edition.errors import Problem, report
+from nea_edition.checks.errors import Problem, report
 
 
 def is_url(text: str) -> bool:
@@ -40,7 +40,7 @@ def is_url(text: str) -> bool:
 
 
 #: Default location, relative to the repository root.
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BIB_PATH = ROOT / "references.bib"
 BOOK_DIR = ROOT / "book"
 
@@ -524,7 +524,9 @@ def entry_keys(path: Path = BIB_PATH) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Validate references.bib; with --write rewrite it canonically, with --check compare only."""
-    parser = argparse.ArgumentParser(prog="python -m nea_edition.bibliography", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m nea_edition.checks.bibliography", description=__doc__
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite the file in canonical form")
     mode.add_argument("--check", action="store_true", help="fail (with a diff) if not canonical")

@@ -21,8 +21,8 @@ only what a schema cannot express:
   endnote cites.
 
 Every problem is collected (never only the first) and located by file, line (as a text editor
-counts it: the header is line 1), column, value and rule. ``python -m nea_edition.validation``
-prints them and exits 1 if there are any.
+counts it: the header is line 1), column, value and rule.
+``python -m nea_edition.checks.validation`` prints them and exits 1 if there are any.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from nea_edition import paths
-from nea_edition.bibliography import is_url
-from nea_edition.errors import Problem, report
+from nea_edition.checks.bibliography import is_url
+from nea_edition.checks.errors import Problem, report
 
 DESCRIPTOR_NAME = "datapackage.json"
 
@@ -884,7 +884,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
         # The bibliography's own module parses and checks it: one parser, one set of rules.
-        from nea_edition import bibliography
+        from nea_edition.checks import bibliography
 
         try:
             text = bib_path.read_text(encoding="utf-8")
@@ -923,7 +923,7 @@ def summary(data_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m nea_edition.validation [--data DIR] [--bib FILE]``: exit 1 on any problem."""
+    """``python -m nea_edition.checks.validation [--data DIR] [--bib FILE]``: exit 1 on problems."""
     parser = argparse.ArgumentParser(description="Validate the edition's data tables.")
     parser.add_argument("--data", type=Path, default=paths.DATA_DIR, help="data folder")
     parser.add_argument("--bib", type=Path, default=None, help="BibTeX file (references.bib)")

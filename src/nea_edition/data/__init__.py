@@ -1,0 +1,67 @@
+"""The data layer: the edition's tables, typed and validated, and the tables derived from them.
+
+``tables`` loads ``data/*.csv`` into a typed ``Tables`` (the types come from
+``datapackage.json``); ``derived`` computes what the figures show (memberships by year,
+overlaps, orders of countries and bodies). Figures import from here; nothing here imports the
+figures, so the data can be loaded, checked and tested without plotly.
+
+``from nea_edition.data import load_tables`` is the one way notebooks and tests read the data.
+"""
+
+from __future__ import annotations
+
+from nea_edition.data.derived import (
+    EUROPEAN_SCOPES,
+    FULL_STATUSES,
+    NOT_A_MEMBER,
+    SCOPE_ORDER,
+    SIX_PARTY,
+    body_sizes,
+    country_order,
+    current_year,
+    existing_institutions,
+    exists_in,
+    institution_order,
+    is_missing,
+    latest_year,
+    matrix_countries,
+    members_text,
+    membership_grid,
+    membership_matrix,
+    membership_over_time,
+    memberships_table,
+    overlap_matrix,
+    overlap_table,
+    shared_members,
+)
+from nea_edition.data.tables import CIRCLES_COLUMNS, TABLE_NAMES, Tables, load_table, load_tables
+
+__all__ = [
+    "CIRCLES_COLUMNS",
+    "EUROPEAN_SCOPES",
+    "FULL_STATUSES",
+    "NOT_A_MEMBER",
+    "SCOPE_ORDER",
+    "SIX_PARTY",
+    "TABLE_NAMES",
+    "Tables",
+    "body_sizes",
+    "country_order",
+    "current_year",
+    "existing_institutions",
+    "exists_in",
+    "institution_order",
+    "is_missing",
+    "latest_year",
+    "load_table",
+    "load_tables",
+    "matrix_countries",
+    "members_text",
+    "membership_grid",
+    "membership_matrix",
+    "membership_over_time",
+    "memberships_table",
+    "overlap_matrix",
+    "overlap_table",
+    "shared_members",
+]

@@ -1,0 +1,185 @@
+"""Figure: the circles of "Global Korea" (the paper's lost Figure 1, rebuilt from its text).
+
+Concentric rings, the ROK-US alliance at the core and wider circles of partners outward, drawn
+from ``data/global_korea_circles.csv`` (loaded, validated and sorted by ring and order by the
+data layer). Entries the edition inferred rather than read in the paper are set in italics
+with an asterisk, so certainty is visible without colour.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nea_edition.data import Tables
+from nea_edition.figures.render import Chart, DataTable, base_layout, esc
+
+#: Ring fills, light (outer) to darker (inner): a single-hue blue ramp, readable without colour
+#: because each ring is also named in the figure.
+RING_FILLS = ("#08519c", "#3182bd", "#6baed6", "#bdd7e7", "#eff3ff")
+
+
+def ring_angles(count: int, ring: int) -> list[float]:
+    """Angles (degrees) for a ring's entries: spread over the lower half, centred at 270°.
+
+    The upper half holds the ring's name. Each entry's text sits in the middle of its own band,
+    so labels of neighbouring rings never overlap; the arc widens with the number of entries.
+    """
+    if ring == 0 or count == 1:
+        return [270.0] * count if ring > 0 else [0.0] * count
+    span = min(160.0, 60.0 * (count - 1))
+    return [270.0 - span / 2 + span * j / (count - 1) for j in range(count)]
+
+
+def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
+    """Concentric rings of "Global Korea" cooperative networked diplomacy, one ring per ``ring``.
+
+    Ring 0 is the core disc; the entries of each ring are labels spread around its band. Entries
+    whose ``basis`` is "inferred" (the edition's reading, not named in the paper) are set in
+    italics with an asterisk, so certainty is visible without colour. One scatter trace per
+    ring, inner first; the rings themselves are layout shapes.
+    """
+    frame = circles.sort_values(["ring", "order"]).reset_index(drop=True)
+    rings = sorted(frame["ring"].unique())
+    n = len(rings)
+    fig = go.Figure()
+    shapes = []
+    annotations = []
+    fills = list(RING_FILLS[: max(n, 1)])
+    fills += [RING_FILLS[-1]] * (n - len(fills))
+    for k, ring in enumerate(reversed(rings)):
+        radius = ring + 1
+        shapes.append(
+            dict(
+                type="circle",
+                xref="x",
+                yref="y",
+                x0=-radius,
+                y0=-radius,
+                x1=radius,
+                y1=radius,
+                fillcolor=fills[n - 1 - k],
+                line=dict(color="#ffffff", width=2),
+                layer="below",
+            )
+        )
+    for ring in rings:
+        sub = frame[frame["ring"] == ring]
+        ring_name = esc(sub["ring_name"].iloc[0])
+        radius = ring + 0.5 if ring > 0 else 0.0
+        angles = ring_angles(len(sub), ring)
+        xs = [radius * math.cos(math.radians(a)) for a in angles]
+        ys = [radius * math.sin(math.radians(a)) for a in angles]
+        single = ring > 0 and len(sub) == 1
+        if single:
+            # A ring with one entry: its label goes under the ring's name, at the top.
+            xs, ys = [0.0], [ring + 0.3]
+        inferred = [str(b).strip().lower() == "inferred" for b in sub["basis"]]
+        text_colour = "#ffffff" if ring <= 1 else "#1a1a1a"
+        fig.add_trace(
+            go.Scatter(
+                name=f"{ring}: {ring_name}",
+                mode="markers+text",
+                x=xs,
+                y=ys,
+                text=[
+                    f"<i>{esc(lbl)}*</i>" if inf else esc(lbl)
+                    for lbl, inf in zip(sub["label"], inferred, strict=True)
+                ],
+                textposition="middle center",
+                textfont=dict(color=text_colour, size=11 if single else 12),
+                # Invisible markers: the text is the mark; they give hover a target.
+                marker=dict(size=18, color="rgba(0,0,0,0)"),
+                customdata=[
+                    [
+                        esc(r["partner"]),
+                        ring_name,
+                        esc(r["description"]),
+                        "the edition's reading, not named in the paper"
+                        if inf
+                        else "named in the paper",
+                        esc(r["source"]),
+                    ]
+                    for (_, r), inf in zip(sub.iterrows(), inferred, strict=True)
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>Ring: %{customdata[1]}<br>"
+                    "%{customdata[4]}: %{customdata[3]}<extra></extra>"
+                ),
+                showlegend=False,
+            )
+        )
+        if ring > 0:
+            annotations.append(
+                dict(
+                    x=0,
+                    y=ring + (0.7 if single else 0.5),
+                    xref="x",
+                    yref="y",
+                    text=f"<b>{ring_name}</b>",
+                    showarrow=False,
+                    font=dict(size=12, color=text_colour),
+                )
+            )
+    outer = max(rings) + 1 if rings else 1
+    fig.update_layout(
+        **base_layout(
+            height=640,
+            shapes=shapes,
+            annotations=annotations,
+            margin=dict(l=5, r=5, t=5, b=5),
+            plot_bgcolor="#ffffff",
+        )
+    )
+    axis = dict(
+        range=[-outer - 0.05, outer + 0.05],
+        visible=False,
+        fixedrange=True,
+        zeroline=False,
+        showgrid=False,
+    )
+    fig.update_xaxes(**axis, constrain="domain")
+    fig.update_yaxes(**axis, scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def global_korea_summary(circles: pd.DataFrame) -> str:
+    """The rings, inside out, in words, with the entries the edition inferred marked."""
+    parts = []
+    inferred_any = False
+    for _, sub in circles.sort_values(["ring", "order"]).groupby("ring", sort=True):
+        entries = []
+        for _, r in sub.iterrows():
+            inferred = str(r["basis"]).strip().lower() == "inferred"
+            inferred_any = inferred_any or inferred
+            entries.append(f"{r['partner']}" + (" (inferred)" if inferred else ""))
+        name = sub["ring_name"].iloc[0]
+        listed = ", ".join(entries)
+        parts.append(name if len(entries) == 1 and listed == name else f"{name}: {listed}")
+    text = f"{len(parts)} rings from the centre outward: " + "; ".join(parts) + "."
+    if inferred_any:
+        text += " Entries marked inferred are the edition's reading; the paper does not name them."
+    return text
+
+
+# ----------------------------------------------------------------------------------------------
+# Entry points: tables in, what the page shows out
+
+
+def global_korea_chart(tables: Tables) -> Chart:
+    """Figure: the circles of Global Korea (the paper's lost Figure 1, rebuilt)."""
+    circles = tables.global_korea_circles
+    return Chart(
+        name="global-korea",
+        figure=global_korea_circles(circles),
+        label="Concentric rings of Global Korea's cooperative networked diplomacy",
+        summary=global_korea_summary(circles),
+        narrow_layout={"height": 420, "font": {"size": 10}},
+    )
+
+
+def global_korea_data(tables: Tables) -> DataTable:
+    """The data behind the circles: every ring and entry, as in the CSV."""
+    return DataTable(tables.global_korea_circles, filename="global_korea_circles.csv")

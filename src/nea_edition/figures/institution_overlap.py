@@ -1,0 +1,240 @@
+"""Figure: how far the region's bodies overlap (shared full members of every pair).
+
+A heatmap with the same bodies as rows and columns, grouped from Northeast Asia's own to
+Europe's OSCE and NATO, so the "organization gap" the paper starts from is one picture; each
+cell prints its count, and buttons switch between years. The counts (``shared_members``,
+``body_sizes``, ``overlap_matrix``) and the table under the figure (``overlap_table``) are
+data-layer tables; this module draws them and says in words what they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nea_edition.data import (
+    Tables,
+    body_sizes,
+    institution_order,
+    is_missing,
+    members_text,
+    membership_over_time,
+    overlap_matrix,
+    overlap_table,
+    shared_members,
+)
+from nea_edition.figures.render import (
+    COLUMN_LABEL_ANGLE,
+    PAPER_YEAR,
+    Chart,
+    DataTable,
+    base_layout,
+    esc,
+    label_margin,
+)
+
+
+def overlap_heatmap(
+    shared: pd.DataFrame,
+    order: Sequence[str],
+    names: dict[str, str],
+    sizes: dict[str, int] | None = None,
+    *,
+    visible: bool = True,
+    label: str = "",
+    zmax: int | None = None,
+) -> go.Heatmap:
+    """One heatmap trace: shared full members per pair, the count printed in each cell."""
+    mat = overlap_matrix(shared, order)
+    for body, size in (sizes or {}).items():
+        if body in mat.index:
+            mat.loc[body, body] = int(size)
+    members: dict[tuple[str, str], str] = {}
+    for r in shared.itertuples(index=False):
+        text = esc(members_text(r.members)) or "none"
+        members[(str(r.institution_a), str(r.institution_b))] = text
+        members[(str(r.institution_b), str(r.institution_a))] = text
+    z = [[None if is_missing(v) else int(v) for v in mat.loc[a]] for a in order]
+    custom = [
+        [
+            [
+                esc(names.get(a, a)),
+                esc(names.get(b, b)),
+                members.get((a, b), "the body's own full members" if a == b else "—"),
+            ]
+            for b in order
+        ]
+        for a in order
+    ]
+    labels = [esc(i) for i in order]
+    return go.Heatmap(
+        z=z,
+        x=labels,
+        y=labels,
+        customdata=custom,
+        name=esc(label),
+        visible=visible,
+        colorscale="Cividis",
+        zmin=0,
+        zmax=zmax,
+        texttemplate="%{z}",
+        textfont=dict(size=11),
+        xgap=1,
+        ygap=1,
+        hoverongaps=False,
+        colorbar=dict(title=dict(text="shared<br>members"), thickness=12),
+        hovertemplate=(
+            "<b>%{customdata[0]}</b> and <b>%{customdata[1]}</b>: %{z} shared<br>"
+            "%{customdata[2]}<extra></extra>"
+        ),
+    )
+
+
+def institution_overlap_figure(
+    layers: Sequence[tuple[str, pd.DataFrame, dict[str, int]]],
+    institutions: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+) -> go.Figure:
+    """Heatmap of the full members each pair of bodies shares, one layer per year.
+
+    ``layers`` is a list of (label, shared_members frame, own-size per body); the first layer
+    shows, buttons switch between them. Bodies are grouped Northeast Asia first and Europe's
+    OSCE and NATO last (``institution_order``), so the "organization gap" the paper starts from
+    is one picture: the European pair overlaps almost completely, the Asian bodies each cut the
+    region differently. Colour scale cividis (colour-blind safe); every cell prints its count,
+    so colour is never needed to read it. Bodies that did not exist in a layer's year are blank.
+    """
+    names = institutions.set_index("id")["name"].astype(str).to_dict()
+    if order is None:
+        seen: set[str] = set()
+        for _, shared, sizes in layers:
+            seen |= set(shared["institution_a"].astype(str)) | set(sizes)
+        order = [i for i in institution_order(institutions) if i in seen]
+    # The colour scale stops at the largest overlap between two different bodies, so one big
+    # body's own size (on the diagonal) does not wash out every other cell.
+    zmax = max(
+        [int(v) for _, shared, _ in layers for v in shared["shared"]] + [1],
+    )
+    traces = [
+        overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl, zmax=zmax)
+        for k, (lbl, shared, sizes) in enumerate(layers)
+    ]
+    fig = go.Figure(data=traces)
+    side = label_margin(order, 13)
+    top = label_margin(order, 13, angle=COLUMN_LABEL_ANGLE)
+    layout = base_layout(
+        height=max(top + 60 + 36 * len(order), 420), margin=dict(l=side, r=30, t=top, b=10)
+    )
+    if len(layers) > 1:
+        layout["updatemenus"] = [
+            dict(
+                type="buttons",
+                direction="right",
+                active=0,
+                x=0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=8),
+                buttons=[
+                    dict(
+                        label=esc(lbl),
+                        method="update",
+                        args=[{"visible": [j == k for j in range(len(layers))]}],
+                    )
+                    for k, (lbl, _, _) in enumerate(layers)
+                ],
+            )
+        ]
+        layout["margin"] = dict(l=side, r=30, t=top, b=50)
+    fig.update_layout(**layout)
+    fig.update_xaxes(
+        side="top",
+        tickangle=-COLUMN_LABEL_ANGLE,
+        automargin=False,
+        type="category",
+        categoryorder="array",
+        categoryarray=[esc(i) for i in order],
+        fixedrange=True,
+    )
+    fig.update_yaxes(
+        autorange="reversed",
+        automargin=False,
+        type="category",
+        categoryorder="array",
+        categoryarray=[esc(i) for i in order],
+        fixedrange=True,
+    )
+    return fig
+
+
+def overlap_summary(
+    shared: pd.DataFrame,
+    sizes: dict[str, int],
+    year: int,
+    focus: Sequence[tuple[str, str]] = (("OSCE", "NATO"), ("SPT", "ARF"), ("SPT", "APEC")),
+) -> str:
+    """The largest overlaps and the pairs the paper contrasts, in words, from the long table."""
+    pairs = {
+        (str(r.institution_a), str(r.institution_b)): int(r.shared)
+        for r in shared.itertuples(index=False)
+        if str(r.institution_a) < str(r.institution_b)
+    }
+    ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"In {year}: {len(sizes)} bodies, {len(pairs)} pairs."]
+    if ranked:
+        top = "; ".join(f"{a} and {b} share {v}" for (a, b), v in ranked[:3])
+        parts.append(f"Largest overlaps: {top}.")
+        zero = sum(1 for v in pairs.values() if v == 0)
+        if zero:
+            parts.append(f"{zero} pairs share no full member.")
+    for a, b in focus:
+        key = (a, b) if (a, b) in pairs else (b, a)
+        if key in pairs and a in sizes and b in sizes:
+            parts.append(f"{a} ({sizes[a]} full members) and {b} ({sizes[b]}) share {pairs[key]}.")
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Entry points: tables in, what the page shows out
+
+
+def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart:
+    """Figure: shared full members of each pair of bodies, one switchable layer per year."""
+    over_time = membership_over_time(tables, start=min(years), end=max(years))
+    layers = []
+    for year in years:
+        shared = shared_members(tables, year)
+        label = f"{year} (the paper)" if year == PAPER_YEAR else f"{year}"
+        layers.append((label, shared, body_sizes(over_time, year)))
+    _, first_shared, first_sizes = layers[0]
+    figure = institution_overlap_figure(layers, tables.institutions)
+    chart_order = list(figure.layout.xaxis.categoryarray)
+    return Chart(
+        name="institution-overlap",
+        figure=figure,
+        label="Heatmap of the full members shared by each pair of regional bodies",
+        summary=overlap_summary(first_shared, first_sizes, years[0]),
+        narrow_layout={
+            "font": {"size": 9},
+            "margin": {
+                "l": label_margin(chart_order, 9),
+                "t": label_margin(chart_order, 9, angle=COLUMN_LABEL_ANGLE),
+            },
+        },
+        narrow_data={"showscale": False, "textfont": {"size": 8}},
+    )
+
+
+def overlap_data(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> DataTable:
+    """The data behind the overlap heatmap: one row per pair of bodies and year."""
+    frames = [overlap_table(shared_members(tables, y), y) for y in years]
+    return DataTable(
+        pd.concat(frames, ignore_index=True),
+        filename="institution_overlap.csv",
+        title="Data: shared full members of each pair of bodies",
+        note="Members and participants count; observers and partners do not.",
+    )

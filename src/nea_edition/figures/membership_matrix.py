@@ -1,0 +1,330 @@
+"""Figure: who belongs to what, year by year (countries by bodies, with a year slider).
+
+Countries are rows (the six Six-Party states first), bodies columns (Northeast Asia's own first,
+Europe's last); each mark is the status a country held in a body that year, told by symbol as
+well as colour. A slider and a play button step through the years; the chart opens on the
+paper's year. The rows, the column order and every cell are data-layer tables
+(``matrix_countries``, ``institution_order``, ``membership_grid``); this module only draws
+them and says in words what one year shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nea_edition.data import (
+    NOT_A_MEMBER,
+    SIX_PARTY,
+    Tables,
+    institution_order,
+    matrix_countries,
+    membership_grid,
+    membership_matrix,
+    membership_over_time,
+    memberships_table,
+)
+from nea_edition.figures.render import (
+    COLUMN_LABEL_ANGLE,
+    GREY,
+    OKABE_ITO,
+    PAPER_YEAR,
+    Chart,
+    DataTable,
+    base_layout,
+    esc,
+    label_margin,
+)
+
+#: How each status is drawn: colour, marker symbol, marker size. Colour is never alone: each
+#: status has its own symbol, and hover names it.
+STATUS_STYLE: dict[str, tuple[str, str, int]] = {
+    "member": (OKABE_ITO["blue"], "square", 13),
+    "participant": (OKABE_ITO["sky blue"], "circle", 13),
+    "partner": (OKABE_ITO["bluish green"], "triangle-up", 13),
+    "observer": (OKABE_ITO["orange"], "diamond", 13),
+    "suspended": (OKABE_ITO["vermillion"], "x", 12),
+    NOT_A_MEMBER: (GREY, "circle-open", 7),
+}
+_SPARE_STYLES = [
+    (OKABE_ITO["reddish purple"], "star", 13),
+    (OKABE_ITO["yellow"], "hexagon", 13),
+    (OKABE_ITO["black"], "pentagon", 11),
+]
+
+
+def status_styles(statuses: Iterable[str]) -> dict[str, tuple[str, str, int]]:
+    """Style for every status in the data; statuses not in ``STATUS_STYLE`` get spare ones."""
+    styles = dict(STATUS_STYLE)
+    spare = list(_SPARE_STYLES)
+    for status in statuses:
+        if status not in styles:
+            styles[status] = spare.pop(0) if spare else (GREY, "asterisk", 11)
+    return styles
+
+
+def membership_matrix_figure(
+    over_time: pd.DataFrame,
+    institutions: pd.DataFrame,
+    countries: pd.DataFrame,
+    *,
+    start: int = 1989,
+    end: int | None = None,
+    initial_year: int = PAPER_YEAR,
+    country_ids: Sequence[str] | None = None,
+) -> go.Figure:
+    """Countries (rows, Six-Party states first) by bodies (columns) in one year, with a slider.
+
+    A slider and a play button step through ``start``..``end``, one animation frame per year;
+    the chart opens on ``initial_year`` (the paper's year). There is one scatter trace per
+    status, in every frame, so the legend stays put; a status is told by colour and symbol
+    (``STATUS_STYLE``). Columns of bodies that did not exist in a year stay empty that year.
+    Hover text is built into each frame's template, not per point, to keep the page light.
+    """
+    if end is None:
+        end = int(over_time["year"].max()) if len(over_time) else pd.Timestamp.now().year
+    years = list(range(start, end + 1))
+    if initial_year not in years:
+        initial_year = years[-1]
+    iso_order = (
+        list(country_ids)
+        if country_ids is not None
+        else matrix_countries(over_time, institutions, countries)
+    )
+    names = countries.set_index("iso3")["name"].astype(str).to_dict()
+    inst_order = institution_order(institutions)
+    inst_frame = institutions.set_index("id").loc[inst_order].reset_index()
+    grid = membership_grid(over_time, inst_frame, iso_order, years)
+    styles = status_styles(grid["status"].unique())
+    present = set(grid["status"])
+    statuses = [s for s in styles if s in present]
+    row_label = {iso: f"{esc(names.get(iso, iso))}" for iso in iso_order}
+
+    def traces_for(year: int) -> list[go.Scatter]:
+        cells = grid[grid["year"] == year]
+        out = []
+        for status in statuses:
+            colour, symbol, size = styles[status]
+            sel = cells[cells["status"] == status]
+            out.append(
+                go.Scatter(
+                    name=esc(status),
+                    mode="markers",
+                    x=[esc(i) for i in sel["institution"]],
+                    y=[row_label[c] for c in sel["country"]],
+                    marker=dict(
+                        symbol=symbol,
+                        color=colour,
+                        size=size,
+                        line=dict(color="#333333" if status != NOT_A_MEMBER else colour, width=1),
+                    ),
+                    hovertemplate=(
+                        f"%{{y}}<br>%{{x}}<br><b>{esc(status)}</b> in {year}<extra></extra>"
+                    ),
+                )
+            )
+        return out
+
+    fig = go.Figure(data=traces_for(initial_year))
+    fig.frames = [go.Frame(name=str(y), data=traces_for(y)) for y in years]
+    steps = [
+        dict(
+            label=str(y),
+            method="animate",
+            args=[
+                [str(y)],
+                dict(
+                    mode="immediate",
+                    frame=dict(duration=0, redraw=True),
+                    transition=dict(duration=0),
+                ),
+            ],
+        )
+        for y in years
+    ]
+    play = dict(
+        label="▶ Play",
+        method="animate",
+        args=[
+            None,
+            dict(
+                frame=dict(duration=600, redraw=True),
+                transition=dict(duration=0),
+                fromcurrent=True,
+                mode="immediate",
+            ),
+        ],
+    )
+    pause = dict(
+        label="❚❚ Pause",
+        method="animate",
+        args=[
+            [None],
+            dict(
+                frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate"
+            ),
+        ],
+    )
+    fig.update_layout(
+        **base_layout(
+            height=260 + 22 * len(iso_order),
+            # Bottom margin: the slider (under the plot) and then the legend (at the very bottom).
+            margin=dict(
+                l=label_margin(row_label.values(), 13),
+                r=30,
+                t=label_margin(inst_order, 13, angle=COLUMN_LABEL_ANGLE),
+                b=150,
+            ),
+            legend=dict(
+                orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"
+            ),
+            sliders=[
+                dict(
+                    active=years.index(initial_year),
+                    currentvalue=dict(prefix="Year: ", font=dict(size=15), xanchor="right"),
+                    pad=dict(t=10, b=0),
+                    steps=steps,
+                    x=0,
+                    len=1,
+                    y=0,
+                    yanchor="top",
+                )
+            ],
+            updatemenus=[
+                dict(
+                    type="buttons",
+                    direction="down",
+                    showactive=False,
+                    # In the left margin, under the country names, clear of the slider.
+                    x=0,
+                    y=0,
+                    xanchor="right",
+                    yanchor="top",
+                    pad=dict(t=10, r=12),
+                    buttons=[play, pause],
+                )
+            ],
+        )
+    )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[esc(i) for i in inst_order],
+        range=[-0.6, len(inst_order) - 0.4],
+        side="top",
+        tickangle=-COLUMN_LABEL_ANGLE,
+        showgrid=True,
+        gridcolor="#eeeeee",
+        automargin=False,
+        fixedrange=True,
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[row_label[c] for c in iso_order],
+        range=[len(iso_order) - 0.5, -0.5],
+        showgrid=True,
+        gridcolor="#eeeeee",
+        automargin=False,
+        fixedrange=True,
+    )
+    return fig
+
+
+def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
+    """Layout for screens under 600 px: country codes instead of names, smaller type."""
+    return {
+        "font": {"size": 10},
+        "margin": {
+            "l": label_margin(codes, 10),
+            "t": label_margin(fig.layout.xaxis.categoryarray, 10, angle=COLUMN_LABEL_ANGLE),
+            "b": 170,
+        },
+        "legend": {"font": {"size": 10}},
+        "sliders": [{"x": 0.3, "len": 0.7, "currentvalue": {"font": {"size": 12}}}],
+        # The margin of country codes is too narrow for the buttons: put them left of the slider.
+        "updatemenus": [{"x": 0, "xanchor": "left", "pad": {"r": 5}}],
+        "yaxis": {
+            "tickmode": "array",
+            "tickvals": list(fig.layout.yaxis.categoryarray),
+            "ticktext": [esc(c) for c in codes],
+        },
+    }
+
+
+def membership_summary(
+    matrix: pd.DataFrame, year: int, countries: pd.DataFrame, *, shown: int | None = None
+) -> str:
+    """Describe one year's matrix (``nea_edition.data.membership_matrix``) in words.
+
+    For each body: how many countries hold some status, and which of the six Six-Party states.
+    """
+    names = countries.set_index("iso3")["name"].astype(str).to_dict()
+    parts = [f"In {year}, {matrix.shape[1]} of the bodies in the data existed."]
+    if shown is not None:
+        parts.append(
+            f"The chart shows {shown} countries; states that belonged only to the OSCE or NATO"
+            f" are left out of its rows (the table lists every membership)."
+        )
+    for inst in matrix.columns:
+        col = matrix[inst].astype(str)
+        held = col[col != NOT_A_MEMBER]
+        six = [c for c in SIX_PARTY if c in col.index]
+        in_six = [c for c in six if col[c] != NOT_A_MEMBER]
+        if six and len(in_six) == len(six):
+            six_text = "all six Six-Party states"
+        elif in_six:
+            six_text = "of the Six-Party states only " + ", ".join(names.get(c, c) for c in in_six)
+        else:
+            six_text = "none of the Six-Party states"
+        statuses = ", ".join(f"{n} {st}" for st, n in held.value_counts().items())
+        parts.append(f"{inst}: {statuses or 'no one'}; {six_text}.")
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Entry points: tables in, what the page shows out
+
+
+def membership_chart(
+    tables: Tables, *, initial_year: int = PAPER_YEAR, start: int = 1989, end: int | None = None
+) -> Chart:
+    """Figure: the membership matrix with its year slider, opening on ``initial_year``.
+
+    Reusable as is on the Data page: ``glue("…", figures.membership_chart(tables))`` or simply
+    leave the returned object as a cell's last expression (it renders as HTML).
+    """
+    over_time = membership_over_time(tables, start=start, end=end)
+    inst, countries = tables.institutions, tables.countries
+    rows = matrix_countries(over_time, inst, countries)
+    matrix = membership_matrix(tables, initial_year)
+    fig = membership_matrix_figure(
+        over_time,
+        inst,
+        countries,
+        start=start,
+        end=end,
+        initial_year=initial_year,
+        country_ids=rows,
+    )
+    return Chart(
+        name=f"membership-matrix-{initial_year}",
+        figure=fig,
+        label=(
+            f"Matrix of countries by regional bodies, opening on {initial_year}, with a year slider"
+        ),
+        summary=membership_summary(matrix, initial_year, countries, shown=len(rows)),
+        narrow_layout=matrix_narrow_layout(fig, rows),
+    )
+
+
+def membership_data(tables: Tables) -> DataTable:
+    """The data behind the matrix: every membership spell, with country names."""
+    return DataTable(
+        memberships_table(tables.memberships, tables.countries),
+        filename="memberships.csv",
+        title="Data: every membership spell the matrix is drawn from",
+        note="A country counts in every year from joined to left, both included.",
+    )
