@@ -743,3 +743,112 @@ def test_real_data_validates_with_frictionless_alone() -> None:
         pytest.skip(f"tables still being sourced: {', '.join(missing)}")
     report = Package(paths.DATA_DIR / "datapackage.json").validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+# ------------------------------------------------------------------------------- the agenda
+
+AGENDA_ROW = (
+    "talks-grow,book/01-introduction,expectation,The talks could grow.,Six-Party states,"
+    "region-wide,security,{status},{as_of},{assessment},{evidence},{source},"
+)
+
+
+def agenda_row(**change: str) -> str:
+    values = {
+        "status": "stalled",
+        "as_of": "2026-12-01",
+        "assessment": "They stopped meeting.",
+        "evidence": "2005-spt-joint-statement",
+        "source": "kim2009regionalism",
+    }
+    return AGENDA_ROW.format(**{**values, **change})
+
+
+def test_agenda_evidence_must_name_an_event(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(evidence="2005-spt-joint-statement;2005-spt-no-such"))
+    assert located(only(run(root))) == (
+        "data/agenda.csv",
+        2,
+        "evidence",
+        "2005-spt-no-such",
+        "unknown-event",
+    )
+
+
+def test_agenda_as_of_may_not_be_in_the_future(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(as_of="2999-01-01"))
+    assert located(only(run(root))) == (
+        "data/agenda.csv",
+        2,
+        "as_of",
+        "2999-01-01",
+        "future-date",
+    )
+
+
+def test_agenda_status_must_be_on_the_scale(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(status="mostly-done"))
+    problem = only(run(root))
+    assert located(problem) == ("data/agenda.csv", 2, "status", "mostly-done", "enum")
+    assert "realised" in problem.message and "too-early" in problem.message
+
+
+def test_agenda_section_must_be_a_page(root: Path) -> None:
+    (root / "book").mkdir()
+    (root / "book" / "01-introduction.md").write_text("# Introduction\n", encoding="utf-8")
+    (root / "book" / "05-conclusion.md").write_text("# Conclusion\n", encoding="utf-8")
+    assert run(root) == []
+    set_line(root, "agenda", 2, agenda_row().replace("book/01-introduction", "book/01-intro"))
+    assert located(only(run(root))) == (
+        "data/agenda.csv",
+        2,
+        "section",
+        "book/01-intro",
+        "unknown-section",
+    )
+
+
+@pytest.mark.parametrize(
+    ("assessment", "rule"), [("", "required"), ("TBD", "blank"), ("Too early.", "blank")]
+)
+def test_agenda_assessment_may_not_be_empty(root: Path, assessment: str, rule: str) -> None:
+    set_line(root, "agenda", 2, agenda_row(assessment=assessment))
+    problem = only(run(root))
+    assert (problem.file, problem.line, problem.column, problem.rule) == (
+        "data/agenda.csv",
+        2,
+        "assessment",
+        rule,
+    )
+
+
+def test_agenda_sources_are_each_checked(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(source="kim2009regionalism;nosuch2020key"))
+    assert located(only(run(root))) == (
+        "data/agenda.csv",
+        2,
+        "source",
+        "nosuch2020key",
+        "unknown-bib-key",
+    )
+
+
+def test_event_id_starts_with_its_year(root: Path) -> None:
+    set_line(
+        root,
+        "events",
+        3,
+        "2006-spt-joint-statement,2005-09-19,Joint statement,SPT,kim2009regionalism,",
+    )
+    problems = run(root)
+    # the agenda's evidence now points at a missing id as well: both are reported, in one run
+    assert [(p.file, p.line, p.column, p.rule) for p in problems] == [
+        ("data/agenda.csv", 2, "evidence", "unknown-event"),
+        ("data/events.csv", 3, "id", "id-year"),
+    ]
+
+
+def test_every_agenda_problem_in_one_run(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(status="done", as_of="2999-01-01", evidence="x-y"))
+    rules = sorted(p.rule for p in run(root))
+    assert rules == ["enum", "future-date", "unknown-event"]

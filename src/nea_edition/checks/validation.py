@@ -43,6 +43,7 @@ from typing import Any
 from nea_edition import paths
 from nea_edition.checks.bibliography import is_url
 from nea_edition.checks.errors import Problem, report
+from nea_edition.clock import KST
 
 DESCRIPTOR_NAME = "datapackage.json"
 
@@ -762,8 +763,10 @@ def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -
         if not table.usable:
             continue
         for line, record in table.records():
-            source = record.get("source", "").strip()
-            if "source" in table.fields and source:
+            raw = record.get("source", "").strip() if "source" in table.fields else ""
+            # The agenda's judgements rest on several sources; every other table names one.
+            sources = split_keys(raw) if table.name in MULTI_SOURCE_TABLES else [raw] if raw else []
+            for source in sources:
                 if source.lower().startswith(("http://", "https://")):
                     if not is_url(source):
                         problems.append(
@@ -804,6 +807,74 @@ def _source_problems(tables: dict[str, _Table], keys: set[str], bib_name: str) -
                             f"not a key of {bib_name}",
                         )
                     )
+    return problems
+
+
+#: Tables whose ``source`` column may hold several sources, separated by semicolons.
+MULTI_SOURCE_TABLES = frozenset({"agenda"})
+
+#: Cells that stand in for an assessment not yet written.
+PLACEHOLDERS = frozenset({"-", "\u2013", "\u2014", "?", "tbd", "todo", "n/a", "na", "none", "xxx"})
+
+#: An event id starts with the year of the event's date (``2011-tcs-opens``).
+_EVENT_ID_YEAR = re.compile(r"^(\d{4})-")
+
+
+def _agenda_problems(
+    tables: dict[str, _Table], book_root: Path, today: dt.date | None = None
+) -> list[Problem]:
+    """What the schema cannot say about the agenda scorecard and the events it rests on.
+
+    Each judgement rests on events that exist; it is dated no later than today (a judgement
+    about the future is no judgement); its page exists (checked where the data folder has a
+    ``book/`` beside it); its assessment says something. And an event id begins with its year, so
+    that the ids stay readable as the table grows.
+    """
+    problems: list[Problem] = []
+    today = today or dt.datetime.now(KST).date()
+    events = tables.get("events")
+    event_ids: set[str] = set()
+    if events is not None and events.usable:
+        for line, record in events.records():
+            event_id, date = record["id"].strip(), record["date"].strip()
+            event_ids.add(event_id)
+            match = _EVENT_ID_YEAR.match(event_id)
+            if match and date[:4].isdigit() and match.group(1) != date[:4]:
+                problems.append(
+                    Problem(
+                        events.file,
+                        line,
+                        "id",
+                        event_id,
+                        "id-year",
+                        f"an event id starts with the year of its date ({date[:4]})",
+                    )
+                )
+    agenda = tables.get("agenda")
+    if agenda is None or not agenda.usable:
+        return problems
+    has_pages = (book_root / "book").is_dir()
+    for line, record in agenda.records():
+
+        def add(column: str, value: str, rule: str, message: str, line: int = line) -> None:
+            problems.append(Problem(agenda.file, line, column, value, rule, message))
+
+        if events is not None and events.usable:
+            for event_id in split_keys(record["evidence"]):
+                if event_id not in event_ids:
+                    add(
+                        "evidence", event_id, "unknown-event", "no event with this id in events.csv"
+                    )
+        as_of = record["as_of"].strip()
+        parsed = parse_partial_date(as_of)
+        if parsed and parsed[1] == "day" and parsed[0] > today:
+            add("as_of", as_of, "future-date", f"a judgement cannot be dated after today ({today})")
+        section = record["section"].strip()
+        if has_pages and section and not (book_root / f"{section}.md").is_file():
+            add("section", section, "unknown-section", "no such page in book/")
+        assessment = record["assessment"].strip()
+        if assessment and (assessment.lower() in PLACEHOLDERS or len(assessment.split()) < 3):
+            add("assessment", record["assessment"], "blank", "the assessment says nothing yet")
     return problems
 
 
@@ -880,6 +951,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     problems += _membership_problems(tables)
     problems += _ring_problems(tables)
     problems += _endnote_problems(tables, descriptor, data_dir.parent)
+    problems += _agenda_problems(tables, data_dir.parent)
 
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
