@@ -60,11 +60,30 @@ def test_cold_build_executes_every_notebook(rebuilt: dict) -> None:
     assert rebuilt["first"].executed == len(notebook_pages()) >= 4
 
 
+def declaring(table: str) -> list[str]:
+    """The notebook pages whose front matter declares ``table`` among their inputs."""
+    from nea_edition.site.extension import declared_tables
+
+    return sorted(
+        p.relative_to(ROOT).with_suffix("").as_posix()
+        for p in notebook_pages()
+        if table in (declared_tables(p.read_text("utf-8")) or ())
+    )
+
+
 def test_a_csv_change_reaches_the_page(rebuilt: dict) -> None:
     assert rebuilt["second"].exit_code == 0
     assert rebuilt["second"].executed >= 1
     assert MARK not in rebuilt["before"]
     assert MARK in rebuilt["after"]
+
+
+def test_a_csv_change_reexecutes_the_notebooks_that_read_it_and_no_other(rebuilt: dict) -> None:
+    executed = rebuilt["second"].executed_pages
+    assert executed == declaring("administrations")
+    assert "book/02-strategic-thought/figure-administrations" in executed
+    # the membership matrix reads no administration: it must not run again
+    assert "book/04-security-cooperation/figure-membership-matrix" not in executed
 
 
 def test_the_changed_text_arrives_escaped(rebuilt: dict) -> None:

@@ -429,29 +429,55 @@ def test_circles_csv_of_the_edition_has_the_papers_rings() -> None:
 # the Sphinx extension's cache key
 
 
-def test_fingerprint_changes_with_any_csv_and_only_then(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "a.csv").write_text("x\n1\n")
-    first = extension.inputs_fingerprint(tmp_path)
-    assert extension.inputs_fingerprint(tmp_path) == first
-    (data / "a.csv").write_text("x\n2\n")
-    assert extension.inputs_fingerprint(tmp_path) != first
-    (data / "a.csv").write_text("x\n1\n")
-    assert extension.inputs_fingerprint(tmp_path) == first  # content, not mtime
-    (data / "b.csv").write_text("y\n")
-    assert extension.inputs_fingerprint(tmp_path) != first
+def _package(tmp_path: Path, **tables: str) -> Path:
+    """A data folder with one-column tables ``name -> CSV text`` and their descriptor."""
+    folder = tmp_path / "data"
+    folder.mkdir(exist_ok=True)
+    resources = []
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text)
+        resources.append({"name": name, "path": f"{name}.csv", "schema": {"fields": []}})
+    (folder / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    return folder
 
 
-def test_fingerprint_covers_the_figure_and_data_modules_only(tmp_path: Path) -> None:
+def test_a_table_fingerprint_changes_with_its_csv_and_schema_only(tmp_path: Path) -> None:
+    folder = _package(tmp_path, a="x\n1\n", b="y\n1\n")
+    first = extension.table_fingerprint(folder, "a")
+    (folder / "a.csv").write_text("x\n2\n")
+    assert extension.table_fingerprint(folder, "a") != first
+    (folder / "a.csv").write_text("x\n1\n")
+    assert extension.table_fingerprint(folder, "a") == first  # content, not mtime
+    (folder / "b.csv").write_text("y\n2\n")
+    assert extension.table_fingerprint(folder, "a") == first  # another table: no effect
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][0]["schema"]["fields"] = [{"name": "x", "type": "integer"}]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    assert extension.table_fingerprint(folder, "a") != first  # its schema types the frame
+
+
+def test_a_notebook_fingerprint_covers_exactly_its_declared_tables(tmp_path: Path) -> None:
+    folder = _package(tmp_path, a="x\n1\n", b="y\n1\n")
+    reads_a, reads_both = extension.Fingerprints(tmp_path).of(("a",)), None
+    reads_both = extension.Fingerprints(tmp_path).of(("a", "b"))
+    (folder / "b.csv").write_text("y\n2\n")
+    assert extension.Fingerprints(tmp_path).of(("a",)) == reads_a
+    assert extension.Fingerprints(tmp_path).of(("a", "b")) != reads_both
+
+
+def test_fingerprint_covers_the_figure_and_data_modules_only() -> None:
     package = Path(data.__file__).resolve().parents[1]
-    hashed = {p.relative_to(package).as_posix() for p in extension.input_files(tmp_path)}
+    hashed = {
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if extension.notebook_module(p)
+    }
     # every module a notebook imports, in the subpackages too
     assert {
         "figures/__init__.py", "figures/render.py", "figures/timeline.py",
         "figures/membership_matrix.py", "figures/institution_overlap.py",
         "figures/global_korea.py", "data/__init__.py", "data/tables.py", "data/derived.py",
-        "checks/validation.py", "checks/errors.py", "paths.py",
+        "checks/validation.py", "checks/errors.py", "paths.py", "clock.py",
     } <= hashed  # fmt: skip
     # never the Sphinx side, the build or the benchmark
     assert not {p for p in hashed if p.startswith("site/")}
@@ -476,13 +502,29 @@ def test_the_data_layer_never_imports_the_figures() -> None:
         assert not imports_figures.search(module.read_text(encoding="utf-8")), module.name
 
 
-def test_fingerprint_cell_is_added_to_notebooks_only() -> None:
-    nb = "---\nkernelspec:\n  name: python3\n---\n# Title\n"
+def test_the_inputs_cell_goes_to_notebooks_that_declare_their_tables() -> None:
+    nb = "---\nkernelspec:\n  name: python3\nnea_edition:\n  tables: [events, agenda]\n---\n# T\n"
     assert extension.is_notebook_source(nb)
     assert not extension.is_notebook_source("# Plain page\n")
     assert not extension.is_notebook_source("---\ntitle: x\n---\n# Page\n")
-    cell = extension.fingerprint_cell("abc")
+    assert extension.declared_tables(nb) == ("agenda", "events")
+    assert extension.declared_tables("---\nkernelspec:\n  name: python3\n---\n") is None
+    cell = extension.inputs_cell("abc", ("agenda", "events"))
     assert "remove-cell" in cell and "abc" in cell and cell.count("```") == 2
+    assert "os.environ['NEA_EDITION_TABLES'] = 'agenda,events'" in cell
+
+
+def test_a_notebook_cannot_use_a_table_it_did_not_declare(monkeypatch) -> None:
+    monkeypatch.setenv("NEA_EDITION_TABLES", "events")
+    tables = data.load_tables()
+    assert len(tables.events) > 0
+    with pytest.raises(data.UndeclaredTableError, match="memberships"):
+        tables.memberships["country"]
+    with pytest.raises(data.UndeclaredTableError, match="front matter"):
+        len(tables.memberships)
+    monkeypatch.setenv("NEA_EDITION_TABLES", "events,treaties")
+    with pytest.raises(data.UndeclaredTableError, match="treaties"):
+        data.load_tables()
 
 
 def test_chart_pages_are_detected_from_the_doctree() -> None:

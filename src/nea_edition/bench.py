@@ -6,8 +6,9 @@ Build, in a temporary copy of the repository (never in the working tree):
 2. rebuild with nothing changed: must execute no notebook and take < 15% of the cold build;
 3. rebuild after one CSV value changed: the notebooks that read data execute again.
 
-"Executed" is counted from myst-nb's log ("Executing notebook using ..."), one line per
-notebook it actually ran (a jupyter-cache hit logs "Using cached notebook" instead).
+"Executed" is counted from the log: myst-nb's "Executing notebook using ..." for a notebook it
+runs while reading, and the parallel prefill's own line (``site.notebook_cache``) for those run
+ahead of the read; a jupyter-cache hit on anything else is "from cache".
 
 Pages: each chart page is opened in a fresh headless Chromium context (empty cache) from a
 local server on 127.0.0.1 that gzips every response (level 6, as a stock nginx/Apache set-up
@@ -39,8 +40,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nea_edition import clock
 from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, QuietHandler, serve
 from nea_edition.paths import repo_root
+from nea_edition.site.notebook_cache import EXECUTED_MESSAGE
 
 CHART_PAGES = (
     "book/02-strategic-thought/figure-administrations.html",
@@ -63,6 +66,7 @@ class BuildRun:
     executed: int
     cached: int
     exit_code: int
+    executed_pages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,7 +89,12 @@ def copy_repo(source: Path, target: Path) -> Path:
 
 def build(root: Path, name: str, *extra: str) -> BuildRun:
     """One strict build of ``root`` through the project's build driver, timed."""
-    env = {**os.environ, "NEA_EDITION_ROOT": str(root)}
+    # A copy has no .git: give it the edition date of the checkout it was copied from.
+    env = {
+        "SOURCE_DATE_EPOCH": str(clock.source_date_epoch(repo_root())),
+        **os.environ,
+        "NEA_EDITION_ROOT": str(root),
+    }
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "nea_edition.build", "--root", str(root), *extra],
@@ -99,13 +108,28 @@ def build(root: Path, name: str, *extra: str) -> BuildRun:
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         print(log[-4000:], file=sys.stderr)
+    pages = executed_pages(log, root)
     return BuildRun(
         name=name,
         seconds=round(seconds, 2),
-        executed=len(re.findall(r"Executing notebook using", log)),
-        cached=len(re.findall(r"Using cached notebook", log)),
+        executed=len(pages),
+        cached=len(re.findall(r"Using cached notebook", log)) - len(pages),
         exit_code=proc.returncode,
+        executed_pages=pages,
     )
+
+
+def executed_pages(log: str, root: Path) -> list[str]:
+    """Docnames of the notebooks a build executed, by myst-nb itself or in the parallel prefill.
+
+    myst-nb logs ``<path>.md: Executing notebook using ...`` for each it runs while reading;
+    ``site.notebook_cache`` logs its own line for each it runs ahead of the read (myst-nb then
+    logs a cache hit for those, which is not counted as cached).
+    """
+    pages = re.findall(re.escape(EXECUTED_MESSAGE) + r": (\S+)", log)
+    for path in re.findall(r"^(\S+)\.md: Executing notebook using", log, re.M):
+        pages.append(Path(path).relative_to(root).as_posix() if Path(path).is_absolute() else path)
+    return sorted(pages)
 
 
 def change_one_csv(root: Path) -> str:

@@ -12,14 +12,16 @@ import argparse
 import hashlib
 import importlib.metadata
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from nea_edition import clock
 from nea_edition.checks import validation
 from nea_edition.checks.errors import report
-from nea_edition.paths import repo_root
+from nea_edition.paths import VALIDATED_ENV, repo_root
 
 
 def staging_dir(root: Path) -> Path:
@@ -41,7 +43,15 @@ def run_sphinx(root: Path, *, builder: str = "html", extra: list[str] | None = N
         "--keep-going",
         *(extra or []),
     ]
-    return subprocess.call(cmd, cwd=root)
+    # The edition's "today" is the last commit's, for Sphinx and every notebook it executes,
+    # so two builds of one commit agree whatever day they run (nea_edition.clock).
+    # It has validated the data (validate_inputs), so neither Sphinx nor a notebook does again.
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(clock.source_date_epoch(root)),
+        VALIDATED_ENV: "1",
+    }
+    return subprocess.call(cmd, cwd=root, env=env)
 
 
 def publish(root: Path) -> Path:
@@ -53,7 +63,10 @@ def publish(root: Path) -> Path:
     for leftover in (incoming, outgoing):
         if leftover.exists():
             shutil.rmtree(leftover)
-    shutil.copytree(staged, incoming)
+    # .buildinfo records a hash of the configuration, absolute paths included: it serves
+    # Sphinx's incremental builds in staging and means nothing to a reader, so the published
+    # site leaves it out (two checkouts of one commit then publish byte-identical sites).
+    shutil.copytree(staged, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
     if site.exists():
         site.rename(outgoing)
     incoming.rename(site)
@@ -76,8 +89,9 @@ def validate_inputs(root: Path) -> int:
     return 0
 
 
-#: Everything a build reads. A change to any of these files, to the Python version or to any
-#: installed distribution's version makes the next build run; otherwise the site is up to date.
+#: Everything a build reads. A change to any of these files, to the Python version or to the
+#: version of any distribution the build uses makes the next build run; otherwise the site is
+#: up to date.
 CONTENT_FILES = ("_toc.yml", "references.bib")
 CONTENT_DIRS = ("book", "data")
 #: The inputs that shape how every page is rendered (configuration, the edition's Sphinx
@@ -101,19 +115,61 @@ def _digest_files(root: Path, files: tuple[str, ...], dirs: tuple[str, ...]) -> 
     return digest
 
 
+#: The distribution whose requirements (without extras) are what a build uses.
+PROJECT = "nea-edition"
+
+
+def build_distributions(project: str = PROJECT) -> list[str]:
+    """``name==version`` of every installed distribution the build needs, sorted.
+
+    The closure of the project's own requirements (extras requested along the way included,
+    environment markers honoured), not everything that happens to be installed: the tests'
+    virtualenv holds pytest and Playwright too, and a build there must count as the same
+    build as one in the build's own virtualenv when the shared versions agree (they come from
+    one lock). Only what can change the site is fingerprinted.
+    """
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found: dict[str, str] = {}
+    todo: list[tuple[str, frozenset[str]]] = [(project, frozenset())]
+    done: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        key = (canonicalize_name(name), extras)
+        if key in done:
+            continue
+        done.add(key)
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # an optional requirement not installed cannot shape the build
+        found[canonicalize_name(dist.metadata["Name"])] = dist.version
+        for text in dist.requires or []:
+            requirement = Requirement(text)
+            wanted = [{"extra": ""}] + [{"extra": extra} for extra in extras]
+            if requirement.marker and not any(requirement.marker.evaluate(e) for e in wanted):
+                continue
+            todo.append((requirement.name, frozenset(requirement.extras)))
+    return sorted(f"{name}=={version}" for name, version in found.items())
+
+
 def setup_fingerprint(root: Path) -> str:
-    """SHA-256 of the configuration, the package and every installed distribution's version."""
+    """SHA-256 of the configuration, the package and the versions the build uses."""
     digest = _digest_files(root, SETUP_FILES, SETUP_DIRS)
-    versions = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
-    )
-    digest.update("\n".join([sys.version, str(root.resolve()), *versions]).encode())
+    digest.update("\n".join([sys.version, str(root.resolve()), *build_distributions()]).encode())
     return digest.hexdigest()
 
 
 def content_fingerprint(root: Path) -> str:
-    """SHA-256 of the pages, the data and the bibliography."""
-    return _digest_files(root, CONTENT_FILES, CONTENT_DIRS).hexdigest()
+    """SHA-256 of the pages, the data, the bibliography and the edition's date.
+
+    The date (``clock.today``, from the last commit) is an input like the pages: figures run
+    to it, so a commit on a later day is a new build even if no page changed.
+    """
+    digest = _digest_files(root, CONTENT_FILES, CONTENT_DIRS)
+    digest.update(f"edition date {clock.today(root).isoformat()}".encode())
+    return digest.hexdigest()
 
 
 def stamp_file(root: Path) -> Path:

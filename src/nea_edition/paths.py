@@ -28,3 +28,9 @@ BOOK_DIR = ROOT / "book"
 BIB_FILE = ROOT / "references.bib"
 BUILD_DIR = ROOT / "_build"
 SITE_DIR = BUILD_DIR / "html"
+
+
+#: Environment variables through which the build driver, the Sphinx extension and the notebooks
+#: they run talk to each other (each is explained where it is read).
+VALIDATED_ENV = "NEA_EDITION_VALIDATED"  # the build validated data/ before Sphinx started
+DECLARED_TABLES_ENV = "NEA_EDITION_TABLES"  # the tables a notebook's front matter declares

@@ -34,7 +34,14 @@ from nea_edition.data.derived import (
     overlap_table,
     shared_members,
 )
-from nea_edition.data.tables import CIRCLES_COLUMNS, TABLE_NAMES, Tables, load_table, load_tables
+from nea_edition.data.tables import (
+    CIRCLES_COLUMNS,
+    TABLE_NAMES,
+    Tables,
+    UndeclaredTableError,
+    load_table,
+    load_tables,
+)
 
 __all__ = [
     "CIRCLES_COLUMNS",
@@ -45,6 +52,7 @@ __all__ = [
     "SIX_PARTY",
     "TABLE_NAMES",
     "Tables",
+    "UndeclaredTableError",
     "body_sizes",
     "country_order",
     "current_year",

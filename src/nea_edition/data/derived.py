@@ -10,12 +10,12 @@ the figures: the flow is one way, data to figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from nea_edition import clock
 from nea_edition.data.tables import Tables, year_of
 
 #: The six parties to the Six-Party Talks, in the order the figures list them.
@@ -49,8 +49,8 @@ def is_missing(value: object) -> bool:
 
 
 def current_year() -> int:
-    """This year: the data run to today, so the figures' last year is the current one."""
-    return dt.date.today().year
+    """This year: the data run to today (the edition's today: ``nea_edition.clock``)."""
+    return clock.today().year
 
 
 def latest_year(tables: Tables) -> int:

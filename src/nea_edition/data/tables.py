@@ -14,6 +14,7 @@ figures compute from these tables (memberships by year, overlaps, orders) is in 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from nea_edition import paths
 from nea_edition.checks.errors import ValidationError
 from nea_edition.checks.validation import load_descriptor, parse_partial_date
 from nea_edition.checks.validation import validate as validate_data
+from nea_edition.paths import DECLARED_TABLES_ENV
 
 TABLE_NAMES: tuple[str, ...] = (
     "administrations",
@@ -33,7 +35,46 @@ TABLE_NAMES: tuple[str, ...] = (
     "memberships",
     "events",
     "global_korea_circles",
+    "agenda",
 )
+
+#: ``DECLARED_TABLES_ENV`` is set by the edition's Sphinx extension in a notebook it executes:
+#: the tables the notebook's front matter declares (``nea_edition: {tables: [...]}``),
+#: comma-separated. Its cache key is those tables' files, so ``load_tables`` must read no
+#: other: a table not declared is not loaded and any use of it fails the build, rather than
+#: letting the figure go stale.
+
+
+class UndeclaredTableError(LookupError):
+    """A notebook used a table its front matter does not declare."""
+
+
+class Undeclared:
+    """Stands in ``Tables`` for a table the running notebook did not declare: any use raises."""
+
+    def __init__(self, name: str, declared: tuple[str, ...]) -> None:
+        self._message = (
+            f"table {name!r} is not declared by this notebook: add it to the page's front matter "
+            f"(nea_edition: tables: [...], now {list(declared)}), so that a change to "
+            f"data/{name}.csv re-executes the notebook"
+        )
+
+    def _fail(self, *args: object, **kwargs: object) -> None:
+        raise UndeclaredTableError(self._message)
+
+    def __getattr__(self, attribute: str) -> None:
+        raise UndeclaredTableError(self._message)
+
+    __getitem__ = __len__ = __iter__ = __bool__ = __contains__ = __array__ = _fail
+
+
+def declared_tables() -> tuple[str, ...] | None:
+    """The tables the running notebook declared, or None outside a build (then: all)."""
+    value = os.environ.get(DECLARED_TABLES_ENV)
+    if value is None:
+        return None
+    return tuple(name for name in value.split(",") if name)
+
 
 #: Columns of ``global_korea_circles`` in schema order (the figure's rings and their entries).
 CIRCLES_COLUMNS: tuple[str, ...] = (
@@ -51,11 +92,12 @@ CIRCLES_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Tables:
-    """The seven tables the figures use, typed (see the module docstring).
+    """The tables the figures use, typed (see the module docstring).
 
     ``global_korea_circles`` (ring and order ``Int64``, basis categorical, rows sorted by ring
-    and order) defaults to an empty frame only so that tests can build a ``Tables`` from the
-    tables they need; ``load_tables`` always fills it.
+    and order) and ``agenda`` default to an empty frame only so that tests can build a
+    ``Tables`` from the tables they need; ``load_tables`` always fills them. In a notebook of
+    the build, a table the page does not declare holds an ``Undeclared`` stand-in instead.
     """
 
     administrations: pd.DataFrame
@@ -65,6 +107,7 @@ class Tables:
     memberships: pd.DataFrame
     events: pd.DataFrame
     global_korea_circles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agenda: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,15 +190,32 @@ def load_table(name: str, data_dir: Path | None = None, *, validate: bool = True
     return _derive(name, _read(data_dir / resource["path"], resource))
 
 
-def load_tables(data_dir: Path | None = None, *, validate: bool = True) -> Tables:
+def load_tables(data_dir: Path | None = None, *, validate: bool | None = None) -> Tables:
     """The figure tables (``TABLE_NAMES``) from ``data_dir`` (default: ``data/``), typed.
 
-    With ``validate=True`` (the default) the whole folder is validated first and
-    ``errors.ValidationError`` lists every problem if there is any; nothing is returned then.
+    In a notebook the edition's build executes, only the tables the page declares are read
+    (``DECLARED_TABLES_ENV``); the others are ``Undeclared`` and fail on use. There the build
+    has already validated every table before Sphinx started, so validation is skipped unless
+    asked for. Elsewhere (tests, a notebook opened by hand) every table is read and, with
+    ``validate`` true or unset, the whole folder is validated first: ``errors.ValidationError``
+    lists every problem if there is any, and nothing is returned then.
     """
     data_dir = Path(data_dir) if data_dir else paths.DATA_DIR
+    declared = declared_tables()
+    if validate is None:
+        validate = declared is None
     if validate:
         problems = validate_data(data_dir)
         if problems:
             raise ValidationError(problems)
-    return Tables(**{name: load_table(name, data_dir, validate=False) for name in TABLE_NAMES})
+    wanted = TABLE_NAMES if declared is None else declared
+    unknown = sorted(set(wanted) - set(TABLE_NAMES))
+    if unknown:
+        raise UndeclaredTableError(f"no such table(s) {unknown}; the tables are {TABLE_NAMES}")
+    frames: dict[str, Any] = {
+        name: load_table(name, data_dir, validate=False)
+        if name in wanted
+        else Undeclared(name, tuple(wanted))
+        for name in TABLE_NAMES
+    }
+    return Tables(**frames)

@@ -19,6 +19,7 @@ from nea_edition.data import (
     NOT_A_MEMBER,
     SIX_PARTY,
     Tables,
+    current_year,
     institution_order,
     matrix_countries,
     membership_grid,
@@ -84,7 +85,7 @@ def membership_matrix_figure(
     Hover text is built into each frame's template, not per point, to keep the page light.
     """
     if end is None:
-        end = int(over_time["year"].max()) if len(over_time) else pd.Timestamp.now().year
+        end = int(over_time["year"].max()) if len(over_time) else current_year()
     years = list(range(start, end + 1))
     if initial_year not in years:
         initial_year = years[-1]

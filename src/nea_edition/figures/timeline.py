@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
+from nea_edition import clock
 from nea_edition.data import Tables, is_missing
 from nea_edition.figures.render import (
     GREY,
@@ -66,7 +67,7 @@ def administrations_timeline(
     policy banner. Traces: one bar trace per frame (plus one for no frame), then the acting
     presidents, the events.
     """
-    today_ts = pd.Timestamp(today) if today is not None else pd.Timestamp.now().normalize()
+    today_ts = pd.Timestamp(today if today is not None else clock.today())
     adm = administrations.sort_values("term_start").reset_index(drop=True)
     names = [esc(p) for p in adm["president"]]
     covered = adm["covered_by_paper"].fillna(False).astype(bool).tolist()

@@ -25,25 +25,32 @@
    The version in each file name makes browsers fetch the new file after an upgrade.
 
 3. Data-aware caching. jupyter-cache keys a notebook on its code cells only, so editing
-   ``data/*.csv`` would leave stale figures. At ``source-read`` we append to every notebook
-   page a hidden (``remove-cell``) code cell holding a fingerprint: the SHA-256 of
-   ``data/*.csv``, ``data/datapackage.json``, the package modules the notebooks import (the
-   figure and data subpackages and what they use; not ``site/``, ``build.py``, ``bench.py``)
-   and the plotly version. The cell becomes part of the cache key, so
+   ``data/*.csv`` would leave stale figures. Each notebook page declares in its front matter
+   the tables it reads (``nea_edition: {tables: [...]}``). At ``source-read`` we put first in
+   the page a hidden (``remove-cell``) code cell holding the fingerprint of exactly those
+   inputs: each declared table's CSV and schema, the package modules the notebooks import (the
+   figure and data subpackages and what they use; not ``site/``, ``build.py``, ``bench.py``),
+   the plotly version and the edition's date. The cell also tells ``load_tables`` which tables
+   the notebook may read: any other fails on use, so a declaration cannot silently fall short.
+   The cell is part of the cache key, so
 
-   * a data change gives the notebook a new key: it is executed once and cached under it;
-   * nothing changed: same key, cache hit, nothing executed;
+   * a change to a table gives the notebooks that read it, and only those, a new key: each
+     is executed once and cached under it;
+   * nothing they read changed: same key, cache hit, nothing executed;
    * reverting the data finds the earlier record again (no stale record is ever served,
-     because the key *is* the data).
+     because the key *is* the inputs).
 
    Sphinx itself only re-reads documents whose source changed, so ``env-get-outdated`` also
-   returns every notebook page whose recorded fingerprint differs from the current one.
+   returns every notebook page whose recorded fingerprint differs from the current one. And
+   before the read, ``notebook_cache.prefill`` executes the notebooks the cache lacks in
+   parallel, one kernel per core, so a cold build does not wait for them one by one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -54,7 +61,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+from nea_edition.paths import DECLARED_TABLES_ENV, VALIDATED_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -206,16 +216,6 @@ def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
 # 3. data-aware caching
 
 
-def input_files(srcdir: Path) -> list[Path]:
-    """Every file whose content can change what a notebook draws."""
-    data = srcdir / "data"
-    files = sorted(data.glob("*.csv"))
-    if (data / "datapackage.json").is_file():
-        files.append(data / "datapackage.json")
-    files += sorted(p for p in PACKAGE_DIR.rglob("*.py") if notebook_module(p))
-    return files
-
-
 def notebook_module(path: Path) -> bool:
     """Whether a module of the package can run in a notebook (and so change what it draws)."""
     relative = path.relative_to(PACKAGE_DIR)
@@ -224,56 +224,173 @@ def notebook_module(path: Path) -> bool:
     return relative.as_posix() not in NOT_IN_NOTEBOOKS
 
 
-def inputs_fingerprint(srcdir: Path) -> str:
-    """SHA-256 over names and contents of ``input_files`` plus the plotly version."""
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The notebook-side package modules, the plotly version and the edition's date.
+
+    Every notebook depends on these: the figure code draws, plotly writes the JSON, and the
+    figures run to the edition's today (``nea_edition.clock``, the last commit's date).
+    """
     import plotly
 
-    digest = hashlib.sha256(f"plotly {plotly.__version__}\n".encode())
-    for path in input_files(srcdir):
-        name = path.relative_to(srcdir) if path.is_relative_to(srcdir) else path.name
-        digest.update(f"{name}\n".encode())
+    from nea_edition import clock
+
+    digest = hashlib.sha256(f"plotly {plotly.__version__}\nedition date {clock.today()}\n".encode())
+    for path in sorted(p for p in PACKAGE_DIR.rglob("*.py") if notebook_module(p)):
+        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _fingerprint(app: Sphinx) -> str:
-    """Computed once per build: the inputs cannot change while Sphinx runs."""
-    cached = getattr(app, "_nea_fingerprint", None)
-    if cached is None:
-        cached = inputs_fingerprint(Path(app.srcdir))
-        app._nea_fingerprint = cached  # type: ignore[attr-defined]
-    return cached
+def table_fingerprint(data_dir: Path, name: str) -> str:
+    """One table as a notebook reads it: its CSV and its schema in ``datapackage.json``."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next((r for r in descriptor["resources"] if r["name"] == name), None)
+    if resource is None:
+        raise ValueError(f"no table {name!r} in {data_dir / 'datapackage.json'}")
+    csv = (data_dir / resource["path"]).read_bytes()
+    return _sha(json.dumps(resource, sort_keys=True).encode() + b"\0" + csv)
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    """The YAML front matter of a MyST page ({} when it has none)."""
+    import yaml
+
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    if end == -1:
+        return {}
+    data = yaml.safe_load(text[3:end]) or {}
+    return data if isinstance(data, dict) else {}
 
 
 def is_notebook_source(text: str) -> bool:
     """A MyST Markdown notebook: front matter that declares a kernel."""
-    if not text.startswith("---"):
-        return False
-    end = text.find("\n---", 3)
-    return end != -1 and "kernelspec" in text[:end]
+    return "kernelspec" in front_matter(text)
 
 
-def fingerprint_cell(fingerprint: str) -> str:
-    """The hidden code cell appended to each notebook; it only carries the fingerprint."""
+def declared_tables(text: str) -> tuple[str, ...] | None:
+    """The tables a notebook page declares it reads (``nea_edition: {tables: [...]}``)."""
+    settings = front_matter(text).get("nea_edition")
+    if not isinstance(settings, dict) or not isinstance(settings.get("tables"), list):
+        return None
+    return tuple(sorted(str(name) for name in settings["tables"]))
+
+
+class Fingerprints:
+    """Per-build cache of the fingerprints: the inputs cannot change while Sphinx runs."""
+
+    def __init__(self, srcdir: Path) -> None:
+        self.data_dir = srcdir / "data"
+        self._code: str | None = None
+        self._tables: dict[str, str] = {}
+
+    def of(self, tables: tuple[str, ...]) -> str:
+        """The fingerprint of a notebook that reads ``tables``: the code and those tables."""
+        if self._code is None:
+            self._code = code_fingerprint()
+        digest = hashlib.sha256(self._code.encode())
+        for name in tables:
+            if name not in self._tables:
+                self._tables[name] = table_fingerprint(self.data_dir, name)
+            digest.update(f"\n{name} {self._tables[name]}".encode())
+        return digest.hexdigest()
+
+
+def _fingerprints(app: Sphinx) -> Fingerprints:
+    cached = getattr(app, "_nea_fingerprints", None)
+    if cached is None:
+        cached = Fingerprints(Path(app.srcdir))
+        app._nea_fingerprints = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def inputs_cell(fingerprint: str, tables: tuple[str, ...]) -> str:
+    """The hidden first cell of each notebook: its inputs, as jupyter-cache's key sees them.
+
+    It tells ``nea_edition.data.load_tables`` which tables the page may read (the others
+    fail on use), and carries their fingerprint, so the cell's text changes exactly when
+    one of them, the figure code or the edition's date does.
+    """
     return (
-        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
         f"{FINGERPRINT_PREFIX} {fingerprint}\n"
-        "# (added at build time by nea_edition.site.extension so that jupyter-cache re-executes\n"
-        "# this notebook when data/ or the figure code change)\n```\n"
+        "# (added at build time by nea_edition.site.extension: jupyter-cache re-executes this\n"
+        "# notebook when a table it declares, the figure code or the edition's date changes)\n"
+        "import os\n\n"
+        f"os.environ[{DECLARED_TABLES_ENV!r}] = {','.join(tables)!r}\n```\n\n"
     )
 
 
+def _notebook_inputs(app: Sphinx, docname: str, text: str) -> tuple[str, ...] | None:
+    """A notebook's declared tables; a notebook that declares none is refused (warning)."""
+    tables = declared_tables(text)
+    if tables is None:
+        logger.warning(
+            "notebook page declares no inputs: add `nea_edition: {tables: [...]}` (the tables "
+            "it reads, possibly []) to its front matter, so that it re-executes when they "
+            "change and only then",
+            location=docname,
+        )
+    return tables
+
+
+def with_inputs_cell(app: Sphinx, docname: str, text: str) -> tuple[str, str] | None:
+    """A notebook page's source with its inputs cell first, and its fingerprint.
+
+    None for a page that is not a notebook (or declares no inputs: refused with a warning).
+    The one place the executed source is made, for the read and for the parallel prefill.
+    """
+    if not is_notebook_source(text):
+        return None
+    tables = _notebook_inputs(app, docname, text)
+    if tables is None:
+        return None
+    fingerprint = _fingerprints(app).of(tables)
+    end = text.find("\n---", 3) + len("\n---")
+    body = text[end:].lstrip("\n")
+    return text[:end] + "\n\n" + inputs_cell(fingerprint, tables) + body, fingerprint
+
+
 def inject_fingerprint(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Append the fingerprint cell to notebook pages and remember which one each page got."""
-    if not is_notebook_source(source[0]):
+    """Put the inputs cell first in each notebook page and remember its fingerprint."""
+    made = with_inputs_cell(app, docname, source[0])
+    if made is None:
         return
-    fingerprint = _fingerprint(app)
-    source[0] = source[0].rstrip("\n") + fingerprint_cell(fingerprint)
+    source[0], fingerprint = made
     store = getattr(app.env, ENV_ATTR, None)
     if store is None:
         store = {}
         setattr(app.env, ENV_ATTR, store)
     store[docname] = fingerprint
+
+
+def prefill_notebook_cache(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Execute the notebooks about to be read that jupyter-cache lacks, in parallel.
+
+    myst-nb executes notebooks one after another as Sphinx reads them, each in its own
+    kernel, so a cold build waits for every kernel in turn. Here the notebooks Sphinx is about
+    to read are made exactly as the read will make them (``with_inputs_cell``); those the
+    cache does not match are executed side by side, one kernel per core, and stored under the
+    key myst-nb will look up. The read then finds them cached. A notebook that fails here is
+    simply not stored: myst-nb executes it again and reports the error as usual.
+    """
+    from nea_edition.site.notebook_cache import prefill
+
+    sources = {}
+    for docname in sorted(docnames):
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".md":
+            continue
+        made = with_inputs_cell(app, docname, path.read_text(encoding="utf-8"))
+        if made is not None:
+            sources[docname] = (path, made[0])
+    if sources:
+        prefill(env, sources, logger)
 
 
 def outdated_by_inputs(
@@ -285,15 +402,34 @@ def outdated_by_inputs(
 ) -> Iterable[str]:
     """Notebook pages read with other inputs than today's: Sphinx must read them again."""
     store: dict[str, str] = getattr(env, ENV_ATTR, {})
-    current = _fingerprint(app)
-    stale = sorted(
-        doc
-        for doc, fingerprint in store.items()
-        if fingerprint != current and doc in env.found_docs and doc not in removed
-    )
+    stale = []
+    for doc, fingerprint in sorted(store.items()):
+        if doc not in env.found_docs or doc in removed or doc in changed:
+            continue
+        tables = declared_tables(Path(env.doc2path(doc)).read_text(encoding="utf-8"))
+        if tables is None or _fingerprints(app).of(tables) != fingerprint:
+            stale.append(doc)
     if stale:
-        logger.info(f"[nea] data or figure code changed: re-reading {', '.join(stale)}")
+        logger.info(f"[nea] inputs changed: re-reading {', '.join(stale)}")
     return stale
+
+
+def validate_unless_validated(app: Sphinx, config: Config) -> None:
+    """Refuse bad data even when Sphinx is run without the edition's build driver.
+
+    ``nea_edition.build`` validates before Sphinx starts and says so (``VALIDATED_ENV``);
+    notebooks then skip validation. Run any other way, the check happens here, once.
+    """
+    if os.environ.get(VALIDATED_ENV) == "1":
+        return
+    from nea_edition.checks.errors import report
+    from nea_edition.checks.validation import validate
+
+    srcdir = Path(app.srcdir)
+    problems = validate(srcdir / "data", srcdir / "references.bib")
+    if problems:
+        raise ExtensionError("the data are not valid:\n" + report(problems))
+    os.environ[VALIDATED_ENV] = "1"
 
 
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -318,8 +454,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # config-inited fires after every extension's setup(), so sphinx_thebe is registered by then.
     app.connect("config-inited", remove_thebe, priority=900)
     app.connect("config-inited", add_static_path)
+    app.connect("config-inited", validate_unless_validated)
     app.connect("source-read", inject_fingerprint)
     app.connect("env-get-outdated", outdated_by_inputs)
+    app.connect("env-before-read-docs", prefill_notebook_cache)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("html-page-context", add_chart_assets)

@@ -122,6 +122,39 @@ class DataRowsRole(_Base, SphinxRole):
         return [nodes.Text(f"{row_count(csv_file):,}")], []
 
 
+#: Small numbers read better as words in running text ("ten small tables").
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+class DataTableCountRole(_Base, SphinxRole):
+    """``{data-tables}`count``` -> how many tables ``datapackage.json`` describes, in words.
+
+    A role rather than a notebook cell: Sphinx records the descriptor as the page's
+    dependency, so adding a table re-reads the page without executing any notebook.
+    """
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        folder = data_dir(self.env.app)
+        self.env.note_dependency(str(descriptor_path(folder)))
+        count = len(load_descriptor(folder)["resources"])
+        word = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+        return [nodes.Text(word)], []
+
+
 class DataResourceDirective(_Base, SphinxDirective):
     """Description, row count, keys and a column table for one table of datapackage.json."""
 
@@ -245,4 +278,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("nea_data_dir", None, "env")
     app.add_directive("data-resource", DataResourceDirective)
     app.add_role("data-rows", DataRowsRole())
+    app.add_role("data-tables", DataTableCountRole())
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
