@@ -10,6 +10,14 @@ figures, so the data can be loaded, checked and tested without plotly.
 
 from __future__ import annotations
 
+from nea_edition.data.agenda import (
+    agenda_evidence,
+    agenda_items,
+    outcomes_by,
+    pattern_figures,
+    scale,
+    status_counts,
+)
 from nea_edition.data.derived import (
     EUROPEAN_SCOPES,
     FULL_STATUSES,
@@ -53,6 +61,8 @@ __all__ = [
     "TABLE_NAMES",
     "Tables",
     "UndeclaredTableError",
+    "agenda_evidence",
+    "agenda_items",
     "body_sizes",
     "country_order",
     "current_year",
@@ -69,7 +79,11 @@ __all__ = [
     "membership_matrix",
     "membership_over_time",
     "memberships_table",
+    "outcomes_by",
     "overlap_matrix",
     "overlap_table",
+    "pattern_figures",
+    "scale",
     "shared_members",
+    "status_counts",
 ]

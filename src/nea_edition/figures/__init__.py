@@ -1,10 +1,11 @@
 """The edition's figures: one module per figure, over one shared renderer.
 
-``timeline`` (the administrations), ``membership_matrix``, ``institution_overlap`` and
-``global_korea`` each draw one figure; ``render`` holds what they share (the ``Chart`` and
-``DataTable`` HTML, escaping, palette, fonts, layout). Each figure's entry points take the typed
-``nea_edition.data.Tables``, compute the derived tables they need through the data layer, and
-return what a notebook page shows, so a page reads in three steps::
+``timeline`` (the administrations), ``membership_matrix``, ``institution_overlap``,
+``global_korea`` and ``agenda`` (the afterword's scorecard) each draw one figure; ``render``
+holds what they share (the ``Chart`` and ``DataTable`` HTML, escaping, palette, fonts,
+layout). Each figure's entry points take the typed ``nea_edition.data.Tables``, compute the
+derived tables they need through the data layer, and return what a notebook page shows, so a
+page reads in three steps::
 
     tables = load_tables()
     chart = figures.membership_chart(tables)
@@ -18,6 +19,7 @@ The flow is one way: figures import the data layer, never the reverse.
 from __future__ import annotations
 
 from nea_edition.data import latest_year
+from nea_edition.figures.agenda import agenda_chart, agenda_data, agenda_scorecard, agenda_summary
 from nea_edition.figures.global_korea import (
     global_korea_chart,
     global_korea_circles,
@@ -64,6 +66,10 @@ __all__ = [
     "administrations_summary",
     "administrations_tables",
     "administrations_timeline",
+    "agenda_chart",
+    "agenda_data",
+    "agenda_scorecard",
+    "agenda_summary",
     "chart_html",
     "data_table_html",
     "esc",

@@ -1,0 +1,197 @@
+"""Figure: the agenda scorecard, every item of the paper's agenda coloured by what became of it.
+
+One column per section of the paper, one square per item, stacked from the best outcome to the
+worst so that each column reads as a small bar of outcomes; the square carries the item's
+number (A1, A2, ...), which the list on the afterword page and the data table share. Hovering a
+square shows the item, its outcome, the assessment and the events it rests on; on a phone the
+same text is in the list below the chart, so nothing depends on hover.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nea_edition.data import Tables, agenda_evidence, agenda_items, status_counts
+from nea_edition.data.agenda import PLAIN, SECTIONS
+from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, base_layout, esc
+
+#: One colour per step of the scale, colour-blind safe (Okabe & Ito), light to dark outcomes.
+STATUS_COLOURS: dict[str, str] = {
+    "realised": OKABE_ITO["bluish green"],
+    "partly-realised": OKABE_ITO["sky blue"],
+    "stalled": OKABE_ITO["orange"],
+    "not-realised": OKABE_ITO["vermillion"],
+    "reversed": OKABE_ITO["reddish purple"],
+    "too-early": GREY,
+}
+#: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more).
+SQUARE_TEXT = "#000000"
+ROW_HEIGHT = 34
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    return "<br>".join(textwrap.wrap(esc(text), width)) or ""
+
+
+def scorecard_positions(items: pd.DataFrame) -> pd.DataFrame:
+    """Each item's column (its section) and row (its place among the section's, best first)."""
+    order = {status: i for i, status in enumerate(items["status"].cat.categories)}
+    placed = items.assign(
+        _rank=items["status"].astype(str).map(order),
+        _index=items["number"].str.slice(1).astype(int),
+    )
+    placed = placed.sort_values(["section_number", "_rank", "_index"], kind="stable")
+    placed["row"] = placed.groupby("section_number").cumcount()
+    return placed.drop(columns=["_rank", "_index"])
+
+
+def agenda_scorecard(tables: Tables) -> go.Figure:
+    """The scorecard figure: one trace per outcome, so the legend names and counts the scale."""
+    items = scorecard_positions(agenda_items(tables))
+    evidence = agenda_evidence(tables)
+    lines = {
+        number: "<br>".join(
+            f"{esc(row.date)} {_wrap(row.what_happened, 56)}" for row in group.itertuples()
+        )
+        for number, group in evidence.groupby("number", sort=False)
+    }
+    counts = status_counts(tables)
+    columns = [f"{n}. {name}".replace(" ", "<br>", 1) if len(name) > 14 else f"{n}. {name}"
+               for n, name in SECTIONS.items()]  # fmt: skip
+    tallest = int(items["row"].max()) + 1 if len(items) else 1
+    fig = go.Figure()
+    for status in items["status"].cat.categories:
+        group = items[items["status"] == status]
+        hover = [
+            f"<b>{row.number} · {esc(PLAIN[status])}</b> ({esc(row.kind)}, as of"
+            f" {row.as_of:%Y-%m-%d})<br>{_wrap(row.item)}<br><br><i>Assessment:</i>"
+            f" {_wrap(row.assessment)}<br><br><i>Evidence:</i><br>{lines.get(row.number, '')}"
+            for row in group.itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                name=f"{PLAIN[status]} ({counts[status]})",
+                x=[columns[n - 1] for n in group["section_number"]],
+                y=group["row"].tolist(),
+                mode="markers+text",
+                text=group["number"].tolist(),
+                textposition="middle center",
+                textfont=dict(size=11, color=SQUARE_TEXT),
+                marker=dict(
+                    symbol="square",
+                    size=30,
+                    color=STATUS_COLOURS[status],
+                    line=dict(width=1, color="#FFFFFF"),
+                ),
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=True,
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            height=150 + tallest * ROW_HEIGHT,
+            margin=dict(l=10, r=10, t=40, b=90),
+            legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text="Outcome: "),
+            hoverlabel=dict(align="left", font=dict(size=12)),
+        )
+    )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=columns,
+        side="top",
+        showgrid=False,
+        fixedrange=True,
+        tickangle=0,
+        title_text="",
+    )
+    fig.update_yaxes(
+        autorange="reversed",
+        range=[tallest - 0.5, -0.5],
+        visible=False,
+        fixedrange=True,
+    )
+    return fig
+
+
+def agenda_summary(tables: Tables) -> str:
+    """The scorecard in words: the count at each step and where each section stands."""
+    counts = status_counts(tables)
+    total = int(counts.sum())
+    parts = [f"{int(n)} {PLAIN[s]}" for s, n in counts.items() if n]
+    items = agenda_items(tables)
+    best = items.groupby("section_name", observed=True)["status"].apply(
+        lambda s: (s.isin(["realised", "partly-realised"])).sum()
+    )
+    sizes = items.groupby("section_name", observed=True).size()
+    by_section = "; ".join(
+        f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part"
+        for name in SECTIONS.values()
+        if name in sizes
+    )
+    return (
+        f"The paper's agenda has {total} items. By the as-of date, "
+        + ", ".join(parts[:-1])
+        + f" and {parts[-1]}. By section of the paper, {by_section}."
+    )
+
+
+def agenda_chart(tables: Tables) -> Chart:
+    """Figure: the agenda scorecard, with its description in words.
+
+    On a phone the columns are too narrow for the sections' names: they are numbered instead
+    (the axis title says so) and the legend loses its title so that its entries fit two a row.
+    """
+    figure = agenda_scorecard(tables)
+    columns = list(figure.layout.xaxis.categoryarray)
+    return Chart(
+        name="agenda-scorecard",
+        figure=figure,
+        label="Scorecard of the paper's agenda: one square per item, by section, coloured by"
+        " outcome",
+        summary=agenda_summary(tables),
+        narrow_layout={
+            "font": {"size": 9},
+            "legend": {"font": {"size": 10}, "title": {"text": ""}},
+            "margin": {"t": 60, "b": 130},
+            "xaxis": {
+                "tickvals": columns,
+                "ticktext": [str(n) for n in SECTIONS],
+                "title": {"text": "Section of the paper", "standoff": 4},
+            },
+        },
+        narrow_data={"marker": {"size": 24}, "textfont": {"size": 9}},
+    )
+
+
+def agenda_data(tables: Tables) -> DataTable:
+    """The data behind the scorecard: every item, its outcome and assessment, as in the CSV."""
+    items = agenda_items(tables)
+    frame = items[
+        [
+            "number",
+            "id",
+            "section",
+            "kind",
+            "item",
+            "actors",
+            "scope",
+            "domain",
+            "status",
+            "as_of",
+            "assessment",
+            "evidence",
+            "source",
+            "note",
+        ]
+    ].assign(as_of=items["as_of"].dt.strftime("%Y-%m-%d"))
+    return DataTable(
+        frame,
+        filename="agenda.csv",
+        title="Data: every item of the agenda and what became of it",
+        note="Evidence lists ids of rows in events.csv.",
+    )

@@ -1,0 +1,165 @@
+"""The afterword's item-by-item record, rendered from ``data/agenda.csv`` and ``data/events.csv``.
+
+Why a directive and not a notebook: each item needs a target that the section pages can link to
+(``{ref}`agenda-<id>```), and a label registered in Sphinx's standard domain only comes from the
+page's own parse. The directive reads the two CSVs at build time (recording them as the page's
+dependencies, so an edit re-reads it), writes MyST text, and hands it to the MyST parser, so
+that the generated ``{doc}``, ``{ref}`` and ``{cite:p}`` roles resolve like hand-written ones.
+Each item is a rubric named ``agenda-<id>``, numbered A1, A2, ... in the table's order, the
+numbers the scorecard figure shows.
+
+In MyST::
+
+    ```{agenda-items}
+    ```
+
+    ```{agenda-scale}
+    ```
+
+    ```{agenda-links}
+    ```
+
+The last goes on each section page: its own items, linked to the afterword, with outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from nea_edition.checks.validation import split_keys
+from nea_edition.data.agenda import PLAIN, SECTIONS, section_number
+from nea_edition.site.endnotes_directive import _source_markdown, escape, read_rows
+
+AGENDA_CSV = Path("data") / "agenda.csv"
+EVENTS_CSV = Path("data") / "events.csv"
+DESCRIPTOR = Path("data") / "datapackage.json"
+
+
+def _sources(value: str) -> str:
+    return "; ".join(_source_markdown(source) for source in split_keys(value))
+
+
+def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -> str:
+    """MyST text for every item, grouped by the paper's section, in the table's order."""
+    by_id = {row["id"]: row for row in events}
+    numbered = [dict(row, number=f"A{i}") for i, row in enumerate(agenda, start=1)]
+    out: list[str] = []
+    for section, rows in groupby(numbered, key=lambda r: section_number(r["section"])):
+        out += [
+            "```{rubric} " + f"Section {section}: {SECTIONS[section]}",
+            ":class: nea-agenda-section",
+            "```",
+            "",
+        ]
+        for row in rows:
+            status = PLAIN.get(row["status"], row["status"])
+            out += [
+                "```{rubric} " + f"{row['number']}. {escape(row['item'])}",
+                f":name: agenda-{row['id']}",
+                f":class: nea-agenda-item nea-status-{row['status']}",
+                "```",
+                "",
+                f"**{status.capitalize()}** (as of {row['as_of']}) · {row['kind']} · to act:"
+                f" {escape(row['actors'].replace(';', ', '))} · {row['scope']}, {row['domain']}"
+                f" · from {{doc}}`/{row['section']}`",
+                "",
+                escape(row["assessment"]),
+                "",
+                "*Evidence:*",
+                "",
+            ]
+            for event_id in split_keys(row["evidence"]):
+                event = by_id[event_id]
+                out.append(
+                    f"- {event['date']}: {escape(event['event'])}"
+                    f" ({_source_markdown(event['source'])})"
+                )
+            out += ["", f"*Sources:* {_sources(row['source'])}.", ""]
+            if row.get("note"):
+                out += [f"*Close call:* {escape(row['note'])}", ""]
+    return "\n".join(out)
+
+
+def links_markdown(agenda: list[dict[str, str]], docname: str) -> str:
+    """MyST bullets linking a section page to its own items in the afterword, with outcomes."""
+    out = []
+    for row in agenda:
+        if row["section"] == docname:
+            status = PLAIN.get(row["status"], row["status"])
+            out.append(f"- {{ref}}`agenda-{row['id']}`: **{status}**.")
+    if not out:
+        return "The afterword lists no item of the agenda from this page.\n"
+    return "\n".join(out) + "\n"
+
+
+def scale_markdown(descriptor: dict[str, Any]) -> str:
+    """A definition list of the outcome scale, from the schema (its only source)."""
+    resource = next(r for r in descriptor["resources"] if r["name"] == "agenda")
+    spec = next(f for f in resource["schema"]["fields"] if f["name"] == "status")
+    definitions = spec.get("enumDescriptions", {})
+    out = []
+    for value in spec["constraints"]["enum"]:
+        out += [
+            f"{PLAIN.get(value, value).capitalize()} (`{value}`)",
+            f": {definitions[value]}",
+            "",
+        ]
+    return "\n".join(out)
+
+
+class _AgendaDirective(SphinxDirective):
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 0
+
+    def _path(self, relative: Path) -> Path:
+        path = Path(self.env.srcdir) / relative
+        self.env.note_dependency(str(path))
+        return path
+
+    def _parse(self, text: str, source: Path, css: str) -> list[nodes.Node]:
+        container = nodes.container(classes=[css])
+        self.state.nested_parse(StringList(text.splitlines(), source=str(source)), 0, container)
+        return [container]
+
+
+class AgendaItems(_AgendaDirective):
+    """Every agenda item with its outcome, assessment, evidence and sources."""
+
+    def run(self) -> list[nodes.Node]:
+        # Validated before the build started (nea_edition.checks.validation): only rendered here.
+        agenda = read_rows(self._path(AGENDA_CSV))
+        events = read_rows(self._path(EVENTS_CSV))
+        return self._parse(items_markdown(agenda, events), AGENDA_CSV, "nea-agenda")
+
+
+class AgendaLinks(_AgendaDirective):
+    """On a section page: its items of the agenda, linked to the afterword, with outcomes."""
+
+    def run(self) -> list[nodes.Node]:
+        agenda = read_rows(self._path(AGENDA_CSV))
+        return self._parse(links_markdown(agenda, self.env.docname), AGENDA_CSV, "nea-agenda-links")
+
+
+class AgendaScale(_AgendaDirective):
+    """The outcome scale with the meaning of each step, as ``datapackage.json`` defines it."""
+
+    def run(self) -> list[nodes.Node]:
+        descriptor = json.loads(self._path(DESCRIPTOR).read_text(encoding="utf-8"))
+        return self._parse(scale_markdown(descriptor), DESCRIPTOR, "nea-agenda-scale")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives (listed in _config.yml ``extra_extensions``)."""
+    app.add_directive("agenda-items", AgendaItems)
+    app.add_directive("agenda-scale", AgendaScale)
+    app.add_directive("agenda-links", AgendaLinks)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
