@@ -8,6 +8,7 @@ figure code, and the data layer never reaches back into the figures.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -203,7 +204,7 @@ def test_timeline_has_a_bar_per_presidency_and_separates_the_covered(
         "East Asia",
         figures.NO_FRAME,
         "acting president",
-        "event (data/events.csv)",
+        "other event (data/events.csv)",
     ]
     unframed = fig.data[2]
     assert list(unframed.marker.pattern.shape) == ["/"]  # hatched: not covered
@@ -221,7 +222,7 @@ def test_timeline_has_a_bar_per_presidency_and_separates_the_covered(
         < 1
     )
     # rows in chronological order, top to bottom, then the acting and event rows
-    assert list(fig.layout.yaxis.categoryarray)[-2:] == ["Acting presidents", "Events"]
+    assert list(fig.layout.yaxis.categoryarray)[-2:] == ["Acting presidents", "All events"]
     assert fig.layout.yaxis.autorange == "reversed"
 
 
@@ -239,6 +240,27 @@ def test_timeline_summary_names_the_covered_governments(administrations, events)
     assert "3 presidencies" in text
     assert "Kim Young-sam (1993 to 1998): Asia-Pacific" in text
     assert "2 dated events" in text
+
+
+def test_key_events_are_numbered_on_lanes_that_never_overlap(
+    administrations: pd.DataFrame, events: pd.DataFrame, acting: pd.DataFrame
+) -> None:
+    from nea_edition.figures.timeline import KEY_EVENT_MIN_GAP_YEARS, key_event_lanes
+
+    when = pd.to_datetime(["2008-12-08", "2008-12-13", "2009-06-01", "2011-01-01", "2011-02-01"])
+    lanes = key_event_lanes(list(when))
+    assert lanes == [0, 1, 2, 0, 1]
+    gap = pd.Timedelta(days=365.25 * KEY_EVENT_MIN_GAP_YEARS)
+    for lane in set(lanes):
+        dates = [w for w, on in zip(when, lanes, strict=True) if on == lane]
+        assert all(b - a >= gap for a, b in itertools.pairwise(dates))
+    labelled = events.assign(label=["APEC <b>", ""])
+    fig = figures.administrations_timeline(administrations, labelled, acting, today="2000-06-01")
+    key = next(t for t in fig.data if t.name.startswith("key event"))
+    assert list(key.text) == ["1"] and key.customdata[0][1] == "APEC &lt;b&gt;"
+    assert "Key events" in list(fig.layout.yaxis.categoryarray)
+    text = figures.administrations_summary(administrations, labelled)
+    assert "The 1 key events, numbered on their own row, are: 1, 1989-11-06: APEC <b>." in text
 
 
 # ----------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_impossible_partial_date(root: Path) -> None:
         root,
         "events",
         3,
-        "2005-spt-joint-statement,2005-09-31,Joint statement,SPT,kim2009regionalism,",
+        "2005-spt-joint-statement,2005-09-31,Joint statement,SPT,kim2009regionalism,,",
     )
     assert located(only(run(root))) == ("data/events.csv", 3, "date", "2005-09-31", "real-date")
 
@@ -130,7 +130,7 @@ def test_date_of_the_wrong_shape(root: Path) -> None:
         root,
         "events",
         3,
-        "2005-spt-joint-statement,19 Sept 2005,Joint statement,SPT,kim2009regionalism,",
+        "2005-spt-joint-statement,19 Sept 2005,Joint statement,SPT,kim2009regionalism,,",
     )
     problem = only(run(root))
     assert located(problem) == ("data/events.csv", 3, "date", "19 Sept 2005", "pattern")
@@ -235,7 +235,7 @@ def test_unknown_institution_in_events(root: Path) -> None:
     line = add_line(
         root,
         "events",
-        "2008-cjk-summit,2008-12-13,First stand-alone summit,CJK,kim2009regionalism,",
+        "2008-cjk-summit,2008-12-13,First stand-alone summit,CJK,kim2009regionalism,,",
     )
     assert located(only(run(root))) == (
         "data/events.csv",
@@ -651,7 +651,7 @@ def test_many_problems_in_many_files_in_one_run(root: Path) -> None:
         root,
         "events",
         3,
-        "2005-spt-joint-statement,2005-02-30,Joint statement,SPT,kim2009regionalism,",
+        "2005-spt-joint-statement,2005-02-30,Joint statement,SPT,kim2009regionalism,,",
     )
     set_line(root, "acting_presidents", 2, "Goh Kun,고건,2004-03-12,2004-05-14,acting,,")
     problems = run(root)
@@ -838,7 +838,7 @@ def test_event_id_starts_with_its_year(root: Path) -> None:
         root,
         "events",
         3,
-        "2006-spt-joint-statement,2005-09-19,Joint statement,SPT,kim2009regionalism,",
+        "2006-spt-joint-statement,2005-09-19,Joint statement,SPT,kim2009regionalism,,",
     )
     problems = run(root)
     # the agenda's evidence now points at a missing id as well: both are reported, in one run

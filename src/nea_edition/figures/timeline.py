@@ -51,6 +51,39 @@ def _frame_colours(frames: Iterable[str]) -> dict[str, str]:
     return colours
 
 
+#: Key events closer than this share of the timeline's span go on separate lanes, so their
+#: numbered markers never overlap, even on a phone.
+KEY_EVENT_MIN_GAP_YEARS = 1.6
+
+
+def key_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a ``label`` (the key events), in date order, numbered from 1."""
+    if "label" not in events:
+        return events.iloc[0:0].assign(key_number=[])
+    labelled = events[events["label"].fillna("").astype(str).str.strip() != ""]
+    if "_when" in labelled:
+        labelled = labelled.sort_values("_when", kind="stable")
+    labelled = labelled.reset_index(drop=True)
+    return labelled.assign(key_number=range(1, len(labelled) + 1))
+
+
+def key_event_lanes(
+    dates: list[pd.Timestamp], min_gap_years: float = KEY_EVENT_MIN_GAP_YEARS
+) -> list[int]:
+    """A lane (0, 1, ...) for each date, in order: the first lane whose last marker is far off."""
+    last: list[pd.Timestamp] = []
+    lanes = []
+    gap = pd.Timedelta(days=365.25 * min_gap_years)
+    for when in dates:
+        lane = next((i for i, prev in enumerate(last) if when - prev >= gap), len(last))
+        if lane == len(last):
+            last.append(when)
+        else:
+            last[lane] = when
+        lanes.append(lane)
+    return lanes
+
+
 def administrations_timeline(
     administrations: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -75,7 +108,8 @@ def administrations_timeline(
         None if is_missing(f) or str(f).strip() == "" else str(f) for f in adm["regional_frame"]
     ]
     colours = _frame_colours(f for f in frames if f)
-    rows_events = "Events"
+    rows_events = "All events"
+    rows_key = "Key events"
     rows_acting = "Acting presidents"
     fig = go.Figure()
 
@@ -177,19 +211,44 @@ def administrations_timeline(
     if events is not None and len(events):
         ev = events.copy()
         ev["_when"] = pd.to_datetime(ev["date_start"] if "date_start" in ev else ev["date"])
-        ev = ev.sort_values("_when").reset_index(drop=True)
+        ev = ev.sort_values("_when", kind="stable").reset_index(drop=True)
+        key = key_events(ev)
+        lanes = key_event_lanes(key["_when"].tolist())
+        lane_names = [rows_key if lane == 0 else f"{rows_key} ({lane + 1})" for lane in lanes]
+        if len(key):
+            fig.add_trace(
+                go.Scatter(
+                    name="key event (numbered; list below the chart)",
+                    mode="markers+text",
+                    y=lane_names,
+                    x=[iso_date(w) for w in key["_when"]],
+                    text=[str(n) for n in key["key_number"]],
+                    textposition="middle center",
+                    textfont=dict(size=10, color="#FFFFFF"),
+                    marker=dict(symbol="circle", size=19, color=OKABE_ITO["blue"]),
+                    customdata=[
+                        [str(r["key_number"]), esc(r["label"]), esc(r["date"]), esc(r["event"])]
+                        for _, r in key.iterrows()
+                    ],
+                    hovertemplate=(
+                        "<b>%{customdata[0]}. %{customdata[1]}</b> (%{customdata[2]})<br>"
+                        "%{customdata[3]}<extra></extra>"
+                    ),
+                )
+            )
+            categories.extend(sorted(set(lane_names), key=lane_names.index))
         fig.add_trace(
             go.Scatter(
-                name="event (data/events.csv)",
+                name="other event (data/events.csv)",
                 mode="markers",
                 y=[rows_events] * len(ev),
                 x=[iso_date(w) for w in ev["_when"]],
                 marker=dict(
                     symbol="diamond",
-                    size=11,
+                    size=9,
                     color=OKABE_ITO["black"],
                     line=dict(color="white", width=1),
-                    opacity=0.8,
+                    opacity=0.6,
                 ),
                 customdata=[
                     [esc(r["date"]), esc(r["event"]), esc(r.get("institution", ""))]
@@ -264,6 +323,11 @@ def administrations_timeline(
     tick_text = [
         f"<b>{n}</b>" if i < len(covered) and covered[i] else n for i, n in enumerate(categories)
     ]
+    # the key events' extra lanes carry no label of their own: they continue the row above
+    tick_text = [
+        "" if n.startswith(f"{rows_key} (") else t
+        for n, t in zip(categories, tick_text, strict=True)
+    ]
     start_year = pd.Timestamp(adm["term_start"].min()).year
     fig.update_layout(
         **base_layout(
@@ -331,7 +395,16 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
             + "."
         )
     if events is not None and len(events):
-        parts.append(f"{len(events)} dated events are marked on their own row.")
+        ev = events.copy()
+        if "date_start" in ev:
+            ev["_when"] = pd.to_datetime(ev["date_start"])
+        key = key_events(ev)
+        parts.append(f"{len(events)} dated events are marked on the bottom row.")
+        if len(key):
+            listed = "; ".join(
+                f"{r['key_number']}, {r['date']}: {r['label']}" for _, r in key.iterrows()
+            )
+            parts.append(f"The {len(key)} key events, numbered on their own row, are: {listed}.")
     return " ".join(parts)
 
 
@@ -357,7 +430,7 @@ def administrations_tables(tables: Tables) -> tuple[DataTable, DataTable]:
     adm = adm.assign(
         term_start=adm["term_start"].map(iso_date), term_end=adm["term_end"].map(iso_date)
     )
-    events = tables.events[["date", "event", "institution", "source"]]
+    events = tables.events[["id", "date", "event", "label", "institution", "source"]]
     return (
         DataTable(adm, filename="administrations.csv", title="Data: the administrations"),
         DataTable(events, filename="events.csv", title="Data: the events marked on the timeline"),
