@@ -7,6 +7,13 @@ every problem is reported in one run with the line and the key
 (``nea_edition.checks.errors.Problem``), and the file is kept in a single canonical layout so
 that diffs between versions show content changes only.
 
+Readers load the same file into biblatex/biber, pandoc and Zotero, so the rules also refuse what
+those tools would drop or misread: a field outside biblatex's data model for its entry type
+(``unknown-field``, e.g. the edition's old ``verified``, now the standard ``annote``), an edited
+volume typed ``@book`` (biblatex wants ``@collection``), a person not written surname first
+(``name-form``), an unbraced " and " inside a publisher's name (``ambiguous-and``), and a bare
+URL in free text (``bare-url``). Proper nouns in titles are braced on ``--write``.
+
 Command line (the ``bib`` nox session calls ``--write``)::
 
     python -m nea_edition.checks.bibliography --check  # problems or not canonical: exit 1, diff
@@ -44,23 +51,91 @@ ROOT = Path(__file__).resolve().parents[3]
 BIB_PATH = ROOT / "references.bib"
 BOOK_DIR = ROOT / "book"
 
-#: Fields each entry type must have. A tuple inside the tuple means "one of these". The set of
-#: keys is also the set of entry types the edition accepts: pybtex's ``plain`` style renders all
-#: of them, and anything else (a typo such as ``@artcle``) would silently fall back or fail late.
+# The tools the file is written for. The site renders it with pybtex (sphinxcontrib-bibtex);
+# readers feed it to biblatex/biber, pandoc's citeproc and Zotero's BibTeX import. So the file
+# uses only entry types and fields that all four read: biblatex's data model (which biber checks
+# with ``--validate-datamodel``) restricted to the classic BibTeX field names pybtex knows
+# (``address``, ``journal``, ``school``, ``annote``; biber maps them to biblatex's ``location``,
+# ``journaltitle``, ``institution``, ``annotation``). tests/test_bib_tools.py hands biber an entry
+# of every type below with every field it allows, so the tables cannot drift from biblatex.
+
+#: Fields each entry type must have: biblatex's mandatory fields (biber reports a missing one)
+#: plus the edition's own (a book names its publisher). A tuple inside the tuple means "one of
+#: these". The set of keys is also the set of entry types the edition accepts; anything else (a
+#: typo such as ``@artcle``) would silently fall back or fail late in one of the tools.
 REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "article": ("author", "title", "journal", "year"),
-    "book": (("author", "editor"), "title", "publisher", "year"),
-    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "book": ("author", "title", "publisher", "year"),
+    "booklet": ("author", "title", "year"),
+    "collection": ("editor", "title", "publisher", "year"),
+    "incollection": ("author", "editor", "title", "booktitle", "publisher", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
     "techreport": ("author", "title", "institution", "year"),
     "misc": ("title", "year"),
-    "online": ("title", "year"),
+    "online": ("title", "url", "year"),
     "phdthesis": ("author", "title", "school", "year"),
-    "unpublished": ("author", "title", "note"),
+    "unpublished": ("author", "title", "year", "note"),
 }
 
+#: Fields every entry type may have.
+_ANY_TYPE = ("title", "year", "month", "doi", "url", "urldate", "note", "annote")
+
+#: The fields each entry type may have. A field outside its type's set is refused: biber reports
+#: it as invalid in the data model and drops it, pandoc and Zotero drop it silently, so a reader's
+#: copy would lose it without a word.
+ALLOWED_FIELDS: dict[str, frozenset[str]] = {
+    etype: frozenset(_ANY_TYPE + extra)
+    for etype, extra in {
+        "article": ("author", "editor", "journal", "series", "volume", "number", "pages", "issn"),
+        "book": (
+            "author", "editor", "series", "volume", "number", "edition", "publisher", "address",
+            "isbn",
+        ),
+        "booklet": ("author", "editor", "type", "howpublished", "address"),
+        "collection": (
+            "editor", "series", "volume", "number", "edition", "publisher", "address", "isbn",
+        ),
+        "incollection": (
+            "author", "editor", "booktitle", "series", "volume", "number", "chapter", "pages",
+            "edition", "publisher", "address", "isbn",
+        ),
+        "inproceedings": (
+            "author", "editor", "booktitle", "series", "volume", "number", "chapter", "pages",
+            "organization", "publisher", "address", "isbn",
+        ),
+        "techreport": ("author", "type", "number", "institution", "address"),
+        "misc": ("author", "editor", "type", "organization", "howpublished", "address"),
+        "online": ("author", "editor", "organization"),
+        "phdthesis": ("author", "type", "school", "address"),
+        "unpublished": ("author", "type", "howpublished", "address"),
+    }.items()
+}  # fmt: skip
+
+#: What to write instead of a field the edition does not take, where there is a standard home.
+FIELD_HINTS: dict[str, str] = {
+    "verified": (
+        "record where the entry was checked in the standard field annote: "
+        "annote = {Checked against \\url{https://...}}"
+    ),
+    "annotation": "write annote (the BibTeX name; biber maps it to annotation)",
+    "location": "write address (the BibTeX name; biber maps it to location)",
+    "journaltitle": "write journal (the BibTeX name; biber maps it to journaltitle)",
+    "date": "write year (and month): pybtex, which renders the site, reads no date field",
+    "addendum": "write note: the site's reference list prints note, not addendum",
+}
+
+#: Fields that biblatex and pandoc read as a list of names or places separated by " and ".
+LIST_FIELDS = ("publisher", "institution", "organization", "school", "address")
+
+#: Fields that hold free text, in which a URL must be written as ``\url{...}``.
+TEXT_FIELDS = ("note", "annote", "howpublished")
+
+#: ``\url{...}`` in a text field.
+URL_COMMAND_RE = re.compile(r"\\url\{([^{}]*)\}")
+
 #: Canonical field order: who, what, where in the container, who published, when, how to find it,
-#: then the edition's remarks. Fields not listed follow in alphabetical order.
+#: then the edition's remarks and where the entry was checked. Fields not listed follow in
+#: alphabetical order (there are none: ALLOWED_FIELDS admits only these).
 FIELD_ORDER: tuple[str, ...] = (
     "author",
     "editor",
@@ -82,14 +157,13 @@ FIELD_ORDER: tuple[str, ...] = (
     "address",
     "year",
     "month",
-    "date",
     "isbn",
     "issn",
     "doi",
     "url",
     "urldate",
     "note",
-    "verified",
+    "annote",
 )
 
 #: Fields whose words are title-cased by some BibTeX styles, so proper nouns need braces there.
@@ -103,6 +177,7 @@ PROPER_NOUNS = frozenset(
         "American",
         "Asia",
         "Asian",
+        "Atlantic",
         "Australia",
         "China",
         "Chinese",
@@ -125,6 +200,13 @@ PROPER_NOUNS = frozenset(
         "War",
     }
 )
+
+#: Compass words that are part of a proper name when a proper noun follows: East Asia, South
+#: Korea, North Atlantic (but not "looking east").
+COMPASS_WORDS = frozenset({"Central", "East", "North", "South", "West"})
+
+#: A following word, possibly already braced: the lookahead for COMPASS_WORDS.
+_NEXT_WORD_RE = re.compile(r"\s+\{?([A-Z][A-Za-z]*)")
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -207,6 +289,60 @@ def _first_surname(names: str) -> str | None:
     return re.sub(r"[^a-z]", "", surname.lower()) or None
 
 
+def _split_top_level_and(value: str) -> list[str]:
+    """Split a BibTeX list value at " and " outside braces, as biblatex and pandoc do."""
+    parts, depth, start, i = [], 0, 0, 0
+    lowered = value.lower()
+    while i < len(value):
+        char = value[i]
+        depth += char == "{"
+        depth -= char == "}"
+        if depth == 0 and lowered.startswith(" and ", i):
+            parts.append(value[start:i].strip())
+            i += 5
+            start = i
+            continue
+        i += 1
+    parts.append(value[start:].strip())
+    return [part for part in parts if part]
+
+
+def _persons(names: str) -> list[str]:
+    """The persons of an author or editor field."""
+    return _split_top_level_and(" ".join(names.split())) if names.strip() else []
+
+
+def _fully_braced(text: str) -> bool:
+    """True for ``{...}`` whose outer braces enclose the whole text."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char == "{"
+        depth -= char == "}"
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return depth == 0
+
+
+def _unknown_field_message(etype: str, name: str) -> str:
+    """Why a field is refused, and what to write instead."""
+    elsewhere = sorted(t for t, allowed in ALLOWED_FIELDS.items() if name in allowed)
+    message = f"@{etype} does not take the field {name!r}"
+    if name in FIELD_HINTS:
+        return f"{message}: {FIELD_HINTS[name]}"
+    if elsewhere:
+        shown = ", ".join(f"@{t}" for t in elsewhere)
+        return (
+            f"{message}: biber's data model has no such field for @{etype} (it belongs to "
+            f"{shown}); fields of @{etype}: " + ", ".join(sorted(ALLOWED_FIELDS[etype]))
+        )
+    return (
+        f"{message}: it is not a standard field the edition uses, and biber, pandoc and Zotero "
+        f"would drop it; fields of @{etype}: " + ", ".join(sorted(ALLOWED_FIELDS[etype]))
+    )
+
+
 def _brace_balance_ok(value: str) -> bool:
     depth = 0
     for char in value:
@@ -240,7 +376,15 @@ def _check_entry(entry: Entry, file: str) -> list[Problem]:
             options = required if isinstance(required, tuple) else (required,)
             if not any(fields.get(option) for option in options):
                 shown = " or ".join(options)
-                problem("missing-field", f"@{etype} needs the field {shown}", column=options[0])
+                hint = ""
+                if etype == "book" and "author" in options and fields.get("editor"):
+                    hint = " (an edited volume with editors and no author is a @collection)"
+                problem(
+                    "missing-field", f"@{etype} needs the field {shown}{hint}", column=options[0]
+                )
+        for name in fields:
+            if name not in ALLOWED_FIELDS[etype]:
+                problem("unknown-field", _unknown_field_message(etype, name), name, fields[name])
 
     match = KEY_RE.match(key)
     if key not in KEY_EXCEPTIONS:
@@ -281,17 +425,65 @@ def _check_entry(entry: Entry, file: str) -> list[Problem]:
     if doi is not None and not DOI_RE.match(doi):
         problem("malformed-doi", "DOI must look like 10.NNNN/suffix (no URL prefix)", "doi", doi)
 
-    for name in ("url", "verified"):
-        raw = fields.get(name)
-        if raw is None:
+    url = fields.get("url")
+    if url is not None and not is_url(url):
+        problem("malformed-url", "URL must be absolute http(s) without spaces", "url", url)
+
+    for name in TEXT_FIELDS:
+        text = fields.get(name)
+        if text is None:
             continue
-        urls = [raw] if name == "url" else re.findall(r"\S+://\S+|www\.\S+", raw)
-        if name == "verified" and not urls:
-            problem("malformed-url", "'verified' must name at least one URL", name, raw)
-        for url in urls:
-            url = url.rstrip(";,)")
-            if not is_url(url):
-                problem("malformed-url", "URL must be absolute http(s) without spaces", name, url)
+        wrapped = URL_COMMAND_RE.findall(text)
+        for target in wrapped:
+            if not is_url(target):
+                problem(
+                    "malformed-url", "URL must be absolute http(s) without spaces", name, target
+                )
+        for bare in re.findall(r"(?:https?://|www\.)[^\s;,)}]+", URL_COMMAND_RE.sub("", text)):
+            problem(
+                "bare-url",
+                f"write the URL in {name!r} as \\url{{{bare}}}: LaTeX stops at a bare _ or %, "
+                "and pandoc and Zotero read \\url{...}",
+                name,
+                bare,
+            )
+        if name == "annote" and not wrapped:
+            problem(
+                "missing-url",
+                "'annote' records where the entry was checked: name at least one \\url{...}",
+                name,
+                text,
+            )
+
+    for name in ("author", "editor"):
+        for person in _persons(fields.get(name, "")):
+            if person == "others" or _fully_braced(person):
+                continue
+            if person.count(",") not in (1, 2):
+                problem(
+                    "name-form",
+                    f"write each person in {name!r} surname first, 'Kim, Sung-han' (a comma "
+                    "after the surname; 'Nye, Jr., Joseph S.' with a suffix), so that every tool "
+                    "reads the same surname; brace a corporate name: {Council on Foreign "
+                    "Relations}",
+                    name,
+                    person,
+                )
+
+    for name in LIST_FIELDS:
+        value = fields.get(name)
+        if value is None:
+            continue
+        parts = _split_top_level_and(value)
+        if len(parts) > 1 and not all(_fully_braced(part) for part in parts):
+            problem(
+                "ambiguous-and",
+                f"biblatex and pandoc split {name!r} at ' and ' into separate names; brace a "
+                "single name that contains 'and' ({Center for Strategic and International "
+                "Studies}), and brace each of several names ({A} and {B})",
+                name,
+                value,
+            )
 
     for name, value in fields.items():
         if not _brace_balance_ok(value):
@@ -362,7 +554,8 @@ def _is_protectable(core: str) -> bool:
 def protect_proper_nouns(title: str) -> str:
     """Brace proper nouns and acronyms that are not already inside braces.
 
-    Why: BibTeX styles may lower-case title words; ``{Korea}`` and ``{NATO}`` survive that.
+    Why: BibTeX styles, pybtex and pandoc's citeproc lower-case title words for sentence case;
+    ``{Korea}``, ``{NATO}`` and ``{East} {Asian}`` survive that.
     Text already inside braces and LaTeX commands are left alone, so the function is idempotent.
     """
     out: list[str] = []
@@ -389,7 +582,13 @@ def protect_proper_nouns(title: str) -> str:
                     core, suffix = core[:-2], "'s"
                 if core.endswith(".") and "." not in core[:-1]:
                     core, suffix = core[:-1], "." + suffix
-                if _is_protectable(core):
+                following = _NEXT_WORD_RE.match(title, token.end())
+                compass = (
+                    core in COMPASS_WORDS
+                    and following is not None
+                    and _is_protectable(following.group(1))
+                )
+                if _is_protectable(core) or compass:
                     out.append("{" + core + "}" + suffix)
                 else:
                     out.append(word)

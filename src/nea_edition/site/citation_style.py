@@ -5,7 +5,8 @@ sphinxcontrib-bibtex's built-in ``author_year`` style puts citations in square b
 parenthetical citations and "Kim (2009)" for textual ones. The reference list uses pybtex's
 ``plain`` formatting with names surname first ("Kim, Sung-han"), sorted by author, year and
 title, as an author-year bibliography reads; its numeric labels are hidden by the edition's
-stylesheet (``book/_static/edition.css``). ``_config.yml`` selects both.
+stylesheet (``book/_static/edition.css``). ``_config.yml`` selects both. The list also renders
+biblatex's ``@collection`` (edited volumes), which plain pybtex does not know.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from pybtex.plugin import register_plugin as register_pybtex_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
 from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
@@ -36,14 +38,42 @@ class RoundAuthorYearStyle(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = field(default_factory=_round)
 
 
+class EditionSorting(AuthorYearTitleSorting):
+    """pybtex's author-year-title order, where a work without an author sorts by its editors.
+
+    pybtex looks at editors only for ``@book``, so an edited volume typed as biblatex's
+    ``@collection`` would sort before every author; and a braced corporate name
+    (``{North Atlantic Treaty Organization}``) would sort by its brace, after every letter.
+    """
+
+    def sorting_key(self, entry: Any) -> tuple[str, str, str]:
+        return (
+            self.author_editor_key(entry),
+            entry.fields.get("year", ""),
+            entry.fields.get("title", ""),
+        )
+
+    def person_key(self, person: Any) -> str:
+        return super().person_key(person).replace("{", "").replace("}", "")
+
+
 class EditionBibliographyStyle(PlainStyle):
     """pybtex ``plain``, with surnames first and an author-year-title order."""
 
     default_name_style = "lastfirst"
-    default_sorting_style = "author_year_title"
+    default_sorting_style = "edition_author_year_title"
+
+    def get_collection_template(self, e: Any) -> Any:
+        """biblatex's ``@collection`` (an edited volume), which pybtex does not know.
+
+        references.bib types edited volumes as biblatex does, so that biber finds the editors it
+        requires; pybtex's book template already names the editors when there is no author.
+        """
+        return self.get_book_template(e)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    register_pybtex_plugin("pybtex.style.sorting", "edition_author_year_title", EditionSorting)
     register_pybtex_plugin("pybtex.style.formatting", "edition", EditionBibliographyStyle)
     register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYearStyle
