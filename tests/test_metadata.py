@@ -308,6 +308,17 @@ def test_the_pages_workflow_sets_the_base_url() -> None:
     assert all(metadata.BASE_URL_ENV in step.get("env", {}) for step in builds)
 
 
+def test_setting_the_base_url_makes_the_next_build_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The up-to-date check must not keep a site built for another address."""
+    from nea_edition import build
+
+    monkeypatch.delenv(metadata.BASE_URL_ENV, raising=False)
+    unset = build.setup_fingerprint(ROOT)
+    monkeypatch.setenv(metadata.BASE_URL_ENV, "https://example.org/")
+    assert build.setup_fingerprint(ROOT) != unset
+    assert metadata.BASE_URL_ENV in build.SETUP_ENV
+
+
 BASE = "https://example.org/nea-edition/"
 
 

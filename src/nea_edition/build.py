@@ -154,10 +154,17 @@ def build_distributions(project: str = PROJECT) -> list[str]:
     return sorted(f"{name}=={version}" for name, version in found.items())
 
 
+#: Environment variables that change every page: the site's base URL (canonical links, sitemap,
+#: absolute URLs in the metadata; nea_edition.site.metadata).
+SETUP_ENV = ("NEA_EDITION_BASE_URL",)
+
+
 def setup_fingerprint(root: Path) -> str:
-    """SHA-256 of the configuration, the package and the versions the build uses."""
+    """SHA-256 of the configuration, the package, the versions the build uses and ``SETUP_ENV``."""
     digest = _digest_files(root, SETUP_FILES, SETUP_DIRS)
     digest.update("\n".join([sys.version, str(root.resolve()), *build_distributions()]).encode())
+    for name in SETUP_ENV:
+        digest.update(f"\n{name}={os.environ.get(name, '').strip()}".encode())
     return digest.hexdigest()
 
 
