@@ -70,6 +70,13 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the site and the whole edition as one PDF, _build/html/edition.pdf (needs Chromium)."""
+    install(session, "build")
+    session.run("python", "-m", "nea_edition.pdf", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Validate, build, then run the test suite (browser tests use /usr/bin/chromium).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -115,6 +116,11 @@ def readable_site(site_dir: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="nea-links-") as tmp:
         copy = Path(tmp) / "site"
         shutil.copytree(site_dir, copy)
+        if not (copy / "edition.pdf").is_file() and not os.environ.get("CI"):
+            # The build prints the PDF only where Chromium is present (CI always has it, and
+            # test_pdf checks the PDF itself): without it, the front page's link to the PDF
+            # gets a stand-in here so that every other link is still checked.
+            (copy / "edition.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
         for path in [Path(tmp), copy, *copy.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         yield copy

@@ -209,6 +209,11 @@ def build(root: Path | None = None, *, extra: list[str] | None = None, force: bo
         print("Configuration, package or installed versions changed: rebuilding every page.")
         extra.append("--all")
     code = validate_inputs(root) or run_sphinx(root, extra=extra)
+    if code == 0:
+        # The whole edition as one PDF, printed from the staged pages where Chromium is present.
+        from nea_edition import pdf
+
+        code = pdf.build_step(staging_dir(root) / "_build" / "html", root)
     if code != 0:
         print(
             f"\nBuild FAILED (exit {code}); the last good site in {root / '_build' / 'html'}"

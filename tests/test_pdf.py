@@ -1,0 +1,306 @@
+"""The whole edition as one PDF (``nea_edition.pdf``), read by real PDF tools.
+
+The build prints ``_build/html/edition.pdf`` wherever Chromium is present (CI installs it), so
+these tests read the PDF the site publishes, with pypdf (outline, links, metadata) and Poppler
+(``pdfinfo``, ``pdftotext``, ``pdffonts``; Debian's poppler-utils, installed by ``.ci/run``).
+Without Chromium or Poppler they skip locally; in CI they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import chromium_missing_reason
+from test_site import h1_text, normalise, page_path, toc_files
+
+from nea_edition import clock
+from nea_edition import pdf as edition_pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+POPPLER = ("pdfinfo", "pdftotext", "pdffonts")
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"PDF tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def edition(site_dir: Path) -> Path:
+    """The published PDF; the build must have printed it wherever Chromium is present."""
+    path = site_dir / edition_pdf.PDF_NAME
+    if not path.is_file():
+        reason = chromium_missing_reason() or edition_pdf.chromium_missing_reason()
+        if reason:
+            missing(f"no {path}: {reason}")
+        pytest.fail(f"Chromium is here but the build printed no {path}")
+    for tool in POPPLER:
+        if shutil.which(tool) is None:
+            missing(f"{tool} not found (apt-get install poppler-utils)")
+    return path
+
+
+def poppler(tool: str, *args: str) -> str:
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def info(edition: Path) -> dict[str, str]:
+    fields = {}
+    for line in poppler("pdfinfo", "-isodates", str(edition)).splitlines():
+        key, _, value = line.partition(":")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+@pytest.fixture(scope="session")
+def text(edition: Path) -> str:
+    return poppler("pdftotext", "-enc", "UTF-8", str(edition), "-")
+
+
+def squeeze(value: str) -> str:
+    """Text compared without spacing: pdftotext breaks lines where the layout does."""
+    value = value.replace("\u2019", "'").replace("\u2018", "'").replace("\u00ad", "")
+    return re.sub(r"\s+", "", value)
+
+
+@pytest.fixture(scope="session")
+def reader(edition: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(edition)
+
+
+def flat_outline(reader) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark, depth first."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_page_count_is_sane_and_pages_are_a4(info: dict[str, str]) -> None:
+    pages = int(info["Pages"])
+    chapters = len(toc_files())
+    # a title page, the contents and at least a page per page of _toc.yml; not runaway
+    assert chapters + 2 <= pages <= 20 * chapters, pages
+    assert "A4" in info["Page size"], info["Page size"]
+
+
+def test_metadata_title_author_date_language_and_tags(
+    info: dict[str, str], reader, edition: Path
+) -> None:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert info["Title"] == cff["title"]
+    for author in cff["authors"]:
+        assert author.get("name", author.get("family-names")) in info["Author"]
+    assert "Kim Sung-han" in info["Subject"]
+    # the sources' date (SOURCE_DATE_EPOCH or the last commit), never the print time
+    date = edition_pdf.pdf_date(clock.source_date_epoch(ROOT))
+    assert reader.metadata["/CreationDate"] == date
+    assert reader.metadata["/ModDate"] == date
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert info["Tagged"] == "yes"
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+
+
+def test_outline_has_every_page_of_the_toc_in_order(site_dir: Path, reader) -> None:
+    outline = flat_outline(reader)
+    squeezed = [(squeeze(title), page) for _, title, page in outline]
+    position, last_page = 0, 0
+    for docname in toc_files()[1:]:
+        heading = squeeze(h1_text(page_path(site_dir, docname)))
+        matches = [
+            i
+            for i in range(position, len(squeezed))
+            if squeezed[i][0].endswith(heading)
+            and re.fullmatch(r"[\d.]*", squeezed[i][0][: -len(heading)])
+        ]
+        assert matches, f"no bookmark for {docname} ({heading!r}) after bookmark {position}"
+        position = matches[0] + 1
+        page = squeezed[matches[0]][1]
+        assert page >= last_page, f"{docname} starts on page {page}, before the page before it"
+        last_page = page
+    top = [title for depth, title, _ in outline if depth == 0]
+    assert top[:2] == ["Contents", edition_pdf.FRONT_TITLE], top
+    # bookmarks keep the headings' spaces (Chromium drops those where a heading wraps)
+    assert any("Korea\u2019s Evolving Strategic Thought" in t for _, t, _ in outline)
+
+
+def test_every_page_heading_and_section_heading_is_in_the_text(site_dir: Path, text: str) -> None:
+    body = squeeze(text)
+    absent = []
+    for docname in toc_files()[1:]:
+        soup = BeautifulSoup(
+            page_path(site_dir, docname).read_text(encoding="utf-8"), "html.parser"
+        )
+        article = soup.select_one("article.bd-article")
+        for selector in edition_pdf.DROP_SELECTORS:  # what the PDF leaves out on purpose
+            for tag in article.select(selector):
+                tag.decompose()
+        for heading in article.find_all(["h1", "h2", "h3"]):
+            words = normalise(heading.get_text(" "))
+            if squeeze(words) not in body:
+                absent.append(f"{docname}: {words}")
+    assert not absent, "headings missing from the PDF's text:\n" + "\n".join(absent)
+
+
+def test_contents_page_numbers_are_where_the_chapters_start(reader, text: str) -> None:
+    contents = squeeze(reader.pages[1].extract_text())
+    for depth, title, page in flat_outline(reader):
+        if depth == 1 and re.match(r"\d+\.\s", title):  # numbered chapters
+            assert squeeze(title) + str(page) in contents, (title, page)
+
+
+def draw_every_chart(page) -> None:
+    """Wait until every chart of the page is drawn, drawing those not yet scrolled into view."""
+    page.evaluate(
+        "() => window.neaCharts && window.neaCharts.drawAll ? window.neaCharts.drawAll() : null"
+    )
+    page.wait_for_selector("html[data-nea-charts-drawn]", state="attached", timeout=60_000)
+
+
+def chart_labels(browser, site_url: str) -> dict[str, list[str]]:
+    """The words every chart of the site draws: legend, axis titles, annotations, flat ticks."""
+    labels: dict[str, list[str]] = {}
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for docname in toc_files():
+            html = page_path(ROOT / "_build" / "html", docname).read_text(encoding="utf-8")
+            if 'class="nea-chart"' not in html:
+                continue
+            page.goto(f"{site_url}/{docname}.html", wait_until="load")
+            draw_every_chart(page)
+            labels[docname] = page.evaluate(
+                """() => Array.from(document.querySelectorAll(
+                    '.nea-chart-plot svg :is(.legendtext, .gtitle, .g-xtitle text, '
+                    + '.g-ytitle text, .annotation-text, .ytick text, .xtick text)'))
+                  .filter((el) => { const m = el.getCTM(); return m && Math.abs(m.b) < 1e-6; })
+                  .flatMap((el) => {
+                    const lines = el.querySelectorAll('tspan.line');
+                    return lines.length ? Array.from(lines, (l) => l.textContent)
+                                        : [el.textContent];
+                  })
+                  .map((t) => t.trim()).filter((t) => t)"""
+            )
+    finally:
+        page.close()
+    return labels
+
+
+@pytest.mark.browser
+def test_every_charts_labels_are_in_the_text_layer(browser, site_url: str, text: str) -> None:
+    """The charts are vector graphics with real text: the site's legends and labels are there."""
+    labels = chart_labels(browser, site_url)
+    assert len(labels) >= 5, f"expected the edition's chart pages, found {sorted(labels)}"
+    body = squeeze(text)
+    absent = {
+        docname: [label for label in found if squeeze(label) not in body]
+        for docname, found in labels.items()
+    }
+    assert not any(absent.values()), f"chart labels missing from the PDF's text: {absent}"
+    assert all(labels.values()), f"a chart page drew no label: {labels}"
+
+
+def test_the_membership_matrix_is_shown_at_2009(text: str) -> None:
+    assert "Year:2009" in squeeze(text)
+
+
+def test_none_of_the_sites_chrome_is_printed(text: str) -> None:
+    for chrome in (
+        "Show code cell source",
+        "Hide code cell source",
+        "Skip to main content",
+        "Back to top",
+        "Ctrl+K",
+        "About the chart pages",  # the benchmark box is screen-only
+        "Data: every membership spell",  # the tables behind the figures stay on the site
+    ):
+        assert squeeze(chrome) not in squeeze(text), chrome
+    # no code cell's source either
+    assert "load_tables" not in text
+
+
+def test_every_font_is_embedded_and_hangul_is_in_the_text(edition: Path, text: str) -> None:
+    rows = poppler("pdffonts", str(edition)).splitlines()[2:]
+    assert rows, "pdffonts listed no font"
+    not_embedded = [row for row in rows if row.split()[-5] != "yes"]
+    assert not not_embedded, "fonts not embedded:\n" + "\n".join(not_embedded)
+    assert re.search("[\uac00-\ud7a3]", text), "no Hangul in the PDF's text layer"
+
+
+def test_internal_links_and_citations_go_to_their_targets(reader) -> None:
+    """Every internal link names a destination in the PDF; citations land in the bibliography."""
+    from pypdf.generic import Destination
+
+    dests = reader.named_destinations
+    outline = flat_outline(reader)
+    bibliography = next(page for _, title, page in outline if title == "Bibliography")
+    internal, citations, relative = 0, 0, []
+    for links in (p.get("/Annots") or [] for p in reader.pages):
+        for ref in links:
+            link = ref.get_object()
+            if link.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in link:
+                name = str(link["/Dest"])
+                assert name in dests, f"link to a missing destination {name}"
+                internal += 1
+                if name.lstrip("/").startswith(edition_pdf.anchor("book/bibliography")):
+                    target = dests[name]
+                    assert isinstance(target, Destination)
+                    assert reader.get_destination_page_number(target) + 1 >= bibliography
+                    citations += 1
+            elif "/A" in link and link["/A"].get("/S") == "/URI":
+                uri = str(link["/A"]["/URI"])
+                if not re.match(r"(https?|mailto):", uri):
+                    relative.append(uri)
+    assert internal > 100 and citations > 30, (internal, citations)
+    assert not relative, f"links that only work on the website: {relative[:10]}"
+
+
+def test_the_front_page_links_the_pdf(site_dir: Path) -> None:
+    soup = BeautifulSoup(
+        (site_dir / "book" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert soup.select_one(f'a[href="../{edition_pdf.PDF_NAME}"]') is not None
+
+
+@pytest.mark.browser
+def test_a_page_printed_from_the_browser_shows_no_chrome(
+    browser, site_url: str, tmp_path: Path
+) -> None:
+    """File > Print of one page: the text and the figure, no navigation, search or toggles."""
+    for tool in POPPLER:
+        if shutil.which(tool) is None:
+            missing(f"{tool} not found (apt-get install poppler-utils)")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{site_url}/book/04-security-cooperation/figure-membership-matrix.html")
+        draw_every_chart(page)
+        out = tmp_path / "page.pdf"
+        page.pdf(path=str(out), format="A4")
+    finally:
+        page.close()
+    printed = squeeze(poppler("pdftotext", "-enc", "UTF-8", str(out), "-"))
+    assert squeeze("who belongs to what") in printed
+    assert "Year:2009" in printed
+    for chrome in ("Show code cell source", "Skip to main content", "Ctrl+K", "Search", "Play"):
+        assert squeeze(chrome) not in printed, chrome
+    # the other chapters' titles (the navigation sidebar) are not printed
+    assert squeeze("Making Trilateralism Workable") not in printed
