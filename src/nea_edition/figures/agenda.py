@@ -59,8 +59,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
         for number, group in evidence.groupby("number", sort=False)
     }
     counts = status_counts(tables)
-    columns = [f"{n}. {name}".replace(" ", "<br>", 1) if len(name) > 14 else f"{n}. {name}"
-               for n, name in SECTIONS.items()]  # fmt: skip
+    # Section names wrapped to a column's width in the content area (about 130 px each).
+    columns = [f"{n}.<br>" + "<br>".join(textwrap.wrap(name, 13)) for n, name in SECTIONS.items()]
     tallest = int(items["row"].max()) + 1 if len(items) else 1
     fig = go.Figure()
     for status in items["status"].cat.categories:
@@ -93,8 +93,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
         )
     fig.update_layout(
         **base_layout(
-            height=150 + tallest * ROW_HEIGHT,
-            margin=dict(l=10, r=10, t=40, b=90),
+            height=190 + tallest * ROW_HEIGHT,
+            margin=dict(l=10, r=10, t=80, b=90),
             legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text="Outcome: "),
             hoverlabel=dict(align="left", font=dict(size=12)),
         )
