@@ -28,6 +28,7 @@ CHART_PAGES: dict[str, list[set[str]]] = {
     "book/03-lee-government/figure-global-korea.html": [{"scatter"}],
     "book/04-security-cooperation/figure-membership-matrix.html": [{"scatter"}],
     "book/04-security-cooperation/figure-institution-overlap.html": [{"heatmap"}],
+    "book/06-after-2009.html": [{"scatter"}],
 }
 NO_CHART_PAGES = ["book/01-introduction.html", "book/index.html"]
 
@@ -245,3 +246,28 @@ def test_matrix_is_readable_at_375_px(visit, artifacts_dir: Path) -> None:
     assert width <= 375 + 1, "the page scrolls sideways at 375 px"
     page.add_style_tag(content=".bd-header, .skip-link, header {display: none !important}")
     page.locator("figure").first.screenshot(path=str(artifacts_dir / "membership-matrix-375.png"))
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_afterword_scorecard_draws_in_light_and_dark_mode(
+    browser, site_url: str, mode: str, artifacts_dir: Path
+) -> None:
+    """The agenda chapter's scorecard draws whichever theme the reader chose, at phone width."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    context.add_init_script(
+        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}/book/06-after-2009.html")
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    chart = page.locator(".nea-chart").first
+    chart.scroll_into_view_if_needed()
+    wait_drawn(page, 1)
+    assert chart.get_attribute("data-drawn") == "true"
+    numbers = chart.locator(".nea-chart-plot").evaluate("gd => gd.data.flatMap(t => t.text).length")
+    assert numbers == len(read_csv("agenda.csv"))  # one numbered square per item
+    chart.screenshot(path=str(artifacts_dir / f"afterword-scorecard-375-{mode}.png"))
+    assert not errors
+    context.close()

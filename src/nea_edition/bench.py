@@ -50,6 +50,7 @@ CHART_PAGES = (
     "book/03-lee-government/figure-global-korea.html",
     "book/04-security-cooperation/figure-membership-matrix.html",
     "book/04-security-cooperation/figure-institution-overlap.html",
+    "book/06-after-2009.html",
 )
 IGNORE = shutil.ignore_patterns(
     "_build", ".git", ".nox", ".venv", "test-artifacts", ".pytest_cache", ".ruff_cache"
