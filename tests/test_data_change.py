@@ -110,6 +110,8 @@ def test_the_changed_text_shows_as_text_in_the_browser(rebuilt: dict, browser) -
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(f"{base}/{PAGE}")
+        # (charts are drawn as they come into view: bring it there, as a reader would)
+        page.locator(".nea-chart").first.scroll_into_view_if_needed()
         page.wait_for_selector('html[data-nea-charts-drawn="1"]', timeout=20_000)
         cell = page.locator("details.nea-data td", has_text=MARK).first
         assert cell.text_content() == PAYLOAD  # shown as text

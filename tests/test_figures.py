@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from nea_edition import data, figures
+from nea_edition.figures import render
+from nea_edition.figures.global_korea import RING_FILLS
 from nea_edition.site import extension
 
 XSS = "<script>alert(1)</script>"
@@ -99,7 +101,13 @@ def institutions() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": ["ARF", "SPT", "OSCE", "APEC"],
-            "name": ["ASEAN Regional Forum", "Six-Party Talks", "OSCE", "APEC"],
+            "name": [
+                "ASEAN Regional Forum",
+                "Six-Party Talks",
+                "Organization for Security and Co-operation in Europe (until 1994: CSCE)",
+                "Asia-Pacific Economic Cooperation",
+            ],
+            "short_name": ["ARF", "SPT", "OSCE", "APEC"],
             "founded_year": pd.array([1994, 2003, 1975, 1989], dtype="Int64"),
             "ended_year": pd.array([None, None, None, None], dtype="Int64"),
             "scope": ["Asia-Pacific", "Northeast Asia", "Euro-Atlantic", "Asia-Pacific"],
@@ -237,9 +245,9 @@ def test_timeline_escapes_every_data_text(
 
 def test_timeline_summary_names_the_covered_governments(administrations, events) -> None:
     text = figures.administrations_summary(administrations, events)
-    assert "3 presidencies" in text
-    assert "Kim Young-sam (1993 to 1998): Asia-Pacific" in text
-    assert "2 dated events" in text
+    assert text.startswith("The timeline shows 3 presidencies, from Roh Tae-woo's, which began")
+    assert "ascribes a regional frame to each: Asia-Pacific to Kim Young-sam (1993 to 1998)" in text
+    assert "The bottom row marks 2 dated events." in text
 
 
 def test_key_events_are_numbered_on_lanes_that_never_overlap(
@@ -326,6 +334,9 @@ def test_matrix_2009_cells_follow_the_data(
     f1995 = next(f for f in fig.frames if f.name == "1995")
     assert all("SPT" not in t.x for t in f1995.data)
     assert "<script>" not in fig.to_json()
+    # hover names the body in full, filled in by the browser from the chart's names
+    assert all(t.meta == render.full_names_from("x") for t in fig.data)
+    assert all("%{text}" in t.hovertemplate for t in fig.data)
 
 
 def test_matrix_summary_reports_the_six(countries: pd.DataFrame) -> None:
@@ -333,9 +344,22 @@ def test_matrix_summary_reports_the_six(countries: pd.DataFrame) -> None:
         {"SPT": ["participant"] * 6, "APEC": ["member", "not a member"] + ["member"] * 4},
         index=list(data.SIX_PARTY),
     )
+    matrix["APT"] = ["member", "not a member", "member", "member", "not a member", "not a member"]
+    matrix["NATO"] = ["not a member"] * 5 + ["member"]
+    matrix["ASEAN"] = ["not a member"] * 6
     text = figures.membership_summary(matrix, 2009, countries)
-    assert "SPT: 6 participant; all six Six-Party states." in text
-    assert "APEC: 5 member; of the Six-Party states only Korea, China" in text
+    # sentences, with plurals, saying which of the six each body seated
+    assert "SPT had 6 participants, all six Six-Party states among them." in text
+    assert "APEC had 5 members, every Six-Party state among them except DPRK." in text
+    three = "APT had 3 members, three of the Six-Party states among them: Korea, China and Japan."
+    assert three in text
+    assert "NATO had 1 member, the United States the only Six-Party state among them." in text
+    assert "ASEAN had no members." in text
+    assert ": 5 member;" not in text and "participant;" not in text
+    # with the bodies' names: the short name, then the full one
+    bodies = render.BodyNames({"APEC": "APEC"}, {"APEC": "Asia-Pacific Economic Cooperation"})
+    named = figures.membership_summary(matrix, 2009, countries, bodies=bodies)
+    assert "APEC (Asia-Pacific Economic Cooperation) had 5 members" in named
 
 
 # ----------------------------------------------------------------------------------------------
@@ -377,7 +401,20 @@ def test_overlap_figure_prints_counts_and_escapes(shared, institutions) -> None:
     assert len(fig.layout.updatemenus[0].buttons) == 2
     assert "<script>" not in fig.to_json()
     text = figures.overlap_summary(shared, sizes, 2009, focus=(("SPT", "ARF"),))
-    assert "SPT (6 full members) and ARF (27) share 6." in text
+    assert text.startswith("In 2009 the chart compares 3 bodies, 3 pairs of them.")
+    assert "The largest overlap is ARF and SPT with 6 full members in common, then " in text
+    assert "SPT has 6 full members and ARF 27; they share 6." in text
+    named = figures.overlap_summary(
+        shared, sizes, 2009, focus=(("SPT", "ARF"),), bodies=render.BodyNames.of(institutions)
+    )
+    assert "SPT (Six-Party Talks) has 6 full members and ARF (ASEAN Regional Forum) 27" in named
+    # hover names both bodies in full; the OSCE without its aside on the CSCE
+    pairs = {(c[0], c[1]) for row in heat.customdata for c in row}
+    assert ("ASEAN Regional Forum (ARF)", "Six-Party Talks (SPT)") in pairs
+    assert (
+        "Organization for Security and Co-operation in Europe (OSCE)",
+        "ASEAN Regional Forum (ARF)",
+    ) in pairs
 
 
 def test_overlap_table_lists_each_pair_once(shared: pd.DataFrame) -> None:
@@ -425,6 +462,8 @@ def test_global_korea_chart_and_table_from_tables(circles: pd.DataFrame) -> None
     chart = figures.global_korea_chart(tables)
     assert chart.name == "global-korea"
     assert chart.narrow_layout == {"height": 420, "font": {"size": 10}}
+    # the rings have their own dark-mode ramp; the core stays the strongest
+    assert chart.dark_colours and set(chart.dark_colours) <= {c.lower() for c in RING_FILLS}
     assert chart.summary == figures.global_korea_summary(circles)
     assert [t.name for t in chart.figure.data] == [
         t.name for t in figures.global_korea_circles(circles).data
@@ -445,6 +484,166 @@ def test_circles_csv_of_the_edition_has_the_papers_rings() -> None:
     }  # fmt: skip
     assert set(frame["source"]) <= {"kim2009regionalism", "bluehouse2009global"}
     assert set(frame["basis"]) <= {"stated", "inferred"}
+
+
+# ----------------------------------------------------------------------------------------------
+# every chart of the edition: plain names, dark mode, reserved space
+
+
+@pytest.fixture(scope="module")
+def real_charts() -> dict[str, figures.Chart]:
+    """The edition's own charts, drawn from data/ exactly as the notebook pages draw them."""
+    tables = data.load_tables()
+    years = (figures.PAPER_YEAR, figures.latest_year(tables))
+    return {
+        "administrations": figures.administrations_chart(tables),
+        "membership": figures.membership_chart(tables),
+        "overlap": figures.overlap_chart(tables, years),
+        "global-korea": figures.global_korea_chart(tables),
+    }
+
+
+def _spec(chart: figures.Chart) -> dict:
+    html = chart._repr_html_()
+    return json.loads(re.search(r'class="nea-chart-spec">(.*?)</script>', html, re.S).group(1))
+
+
+_COLOUR_KEY = re.compile(r"(color|colorway|colorscale)$", re.I)
+
+
+def _colours(value: object, in_colour: bool = False) -> list[str]:
+    """Every string under a key naming a colour (..color, colorway, colorscale), as
+    nea-charts.js finds them."""
+    if isinstance(value, str):
+        return [value] if in_colour else []
+    if isinstance(value, list):
+        return [c for v in value for c in _colours(v, in_colour)]
+    if isinstance(value, dict):
+        return [
+            c
+            for k, v in value.items()
+            for c in _colours(v, in_colour or _COLOUR_KEY.search(k) is not None)
+        ]
+    return []
+
+
+def _swap(value: object, swaps: dict[str, str], in_colour: bool = False) -> object:
+    """nea-charts.js's recolour, in Python."""
+    if isinstance(value, str):
+        return swaps.get(value.lower(), value) if in_colour else value
+    if isinstance(value, list):
+        return [_swap(v, swaps, in_colour) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: _swap(v, swaps, in_colour or _COLOUR_KEY.search(k) is not None)
+            for k, v in value.items()
+        }
+    return value
+
+
+def test_the_summit_and_the_secretariat_are_told_apart(real_charts) -> None:
+    """Bodies by the names readers know: TCS is the secretariat, the summit is the CJK summit."""
+    matrix, overlap = real_charts["membership"], real_charts["overlap"]
+    for chart in (matrix, overlap):
+        labels = list(chart.figure.layout.xaxis.categoryarray)
+        assert "TCS" in labels and "CJK summit" in labels
+        assert not [label for label in labels if "_" in label], labels
+        assert chart.names["TCS"] == "Trilateral Cooperation Secretariat (TCS)"
+        assert chart.names["CJK summit"] == "China-Japan-ROK Trilateral Summit (CJK summit)"
+        assert chart.names["ARF"] == "ASEAN Regional Forum (ARF)"
+        # no internal id anywhere a reader looks: labels, hover, the description
+        assert "TCS_SECRETARIAT" not in chart._repr_html_()
+        assert "NEAPSM_WG" not in chart._repr_html_()
+        assert "_" not in re.sub(r"https?:\S+", "", chart.summary)
+    # the summit's id is TCS: the chart must never show that id for it
+    assert "CJK summit (China-Japan-ROK Trilateral Summit) had 3 members" in matrix.summary
+    timeline = json.dumps(real_charts["administrations"].figure.to_plotly_json()["data"])
+    assert "Trilateral Cooperation Secretariat (TCS)" in timeline
+    assert "China-Japan-ROK Trilateral Summit (CJK summit)" in timeline
+
+
+def test_the_tables_under_the_figures_name_bodies_as_the_figures_do() -> None:
+    tables = data.load_tables()
+    memberships = figures.membership_data(tables).frame
+    overlap = figures.overlap_data(tables).frame
+    _, events = figures.administrations_tables(tables)
+    shown = set(memberships["body"]) | set(overlap["body_a"]) | set(overlap["body_b"])
+    shown |= set(events.frame["body"].dropna())
+    assert {"TCS", "CJK summit", "NEAPSM WG"} <= shown
+    assert not [name for name in shown if "_" in name]
+    assert "institution" not in memberships.columns
+
+
+def test_every_chart_follows_the_theme(real_charts) -> None:
+    """Every colour a chart draws is a theme token (swapped in dark mode) or a data colour.
+
+    A literal white or near-black in a new figure would stay put in dark mode; this test names
+    it. After the swap nothing of the light furniture is left.
+    """
+    tokens = {k.lower() for k in render.DARK}
+    data_colours = {c.lower() for c in render.OKABE_ITO.values()} | {render.GREY.lower()}
+    data_colours |= {c.lower() for c in RING_FILLS} | {"rgba(0,0,0,0)", render.ON_MARK}
+    for name, chart in real_charts.items():
+        spec = _spec(chart)
+        swaps = spec.get("darkColours", {})
+        used = {c.lower() for c in _colours(spec) if c}  # (colorbar.ticks is "")
+        # colour scales are data colours (cividis for the overlap)
+        scales = {c.lower() for t in spec["data"] for c in _colours(t.get("colorscale", []), True)}
+        stray = used - tokens - data_colours - scales - set(swaps)
+        assert not stray, f"{name}: colours that ignore the theme: {sorted(stray)}"
+        assert set(swaps) <= used, name  # the page carries only the swaps it needs
+        dark = _swap({k: spec[k] for k in ("data", "layout", "frames") if k in spec}, swaps)
+        template = dark["layout"]["template"]["layout"]
+        assert template["paper_bgcolor"] == render.DARK[render.PAPER], name
+        assert template["font"]["color"] == render.DARK[render.INK], name
+        assert template["hoverlabel"]["bgcolor"] == render.DARK[render.PAPER], name
+        left = {c.lower() for c in _colours(dark)} & {render.PAPER, render.INK, render.GRID}
+        assert not left, f"{name}: light furniture left in dark mode: {left}"
+    # the controls follow the theme too
+    matrix = _spec(real_charts["membership"])["layout"]
+    assert matrix["sliders"][0]["bgcolor"] == render.CONTROL
+    assert matrix["sliders"][0]["name"] == "Year"
+    assert matrix["updatemenus"][0]["bgcolor"] == render.CONTROL
+    assert _spec(real_charts["overlap"])["layout"]["updatemenus"][0]["font"]["color"] == render.INK
+
+
+def test_the_placeholder_reserves_the_charts_height(real_charts) -> None:
+    html = real_charts["global-korea"]._repr_html_()
+    assert "--nea-chart-height:640px;--nea-chart-height-narrow:420px" in html
+    html = real_charts["membership"]._repr_html_()
+    height = int(real_charts["membership"].figure.layout.height)
+    assert f"--nea-chart-height:{height}px;--nea-chart-height-narrow:{height}px" in html
+
+
+def test_no_button_reaches_another_origin() -> None:
+    """plotly.js 4 offers "Share chart..." (an upload to Plotly Cloud) unless told not to."""
+    assert render.PLOT_CONFIG["showSendToCloud"] is False
+    assert render.PLOT_CONFIG["displaylogo"] is False
+
+
+def test_body_names_read_the_data() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": ["TCS", "TCS_SECRETARIAT", "OSCE", "XSS"],
+            "name": [
+                "China-Japan-ROK Trilateral Summit",
+                "Trilateral Cooperation Secretariat",
+                "Organization for Security and Co-operation in Europe (until 1994: CSCE)",
+                XSS,
+            ],
+            "short_name": ["CJK summit", "TCS", "OSCE", f"x{XSS}"],
+        }
+    )
+    names = render.BodyNames.of(frame)
+    assert names.labels(["TCS", "TCS_SECRETARIAT"]) == ["CJK summit", "TCS"]
+    assert names.hover("OSCE") == "Organization for Security and Co-operation in Europe (OSCE)"
+    assert names.spoken("TCS_SECRETARIAT") == "TCS (Trilateral Cooperation Secretariat)"
+    assert names.label("UNKNOWN") == "UNKNOWN"
+    assert "<script>" not in names.label("XSS") + names.hover("XSS")  # escaped for plotly
+    table = names.relabel(pd.DataFrame({"institution": ["TCS", None]}), "institution")
+    assert list(table.columns) == ["body"] and table["body"][0] == "CJK summit"
+    with pytest.raises(ValueError):
+        render.full_names_from("z")
 
 
 # ----------------------------------------------------------------------------------------------

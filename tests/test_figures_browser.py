@@ -5,12 +5,19 @@ plotly.js, with no console error and no request to another origin; the timeline 
 president of ``data/administrations.csv``; the 2009 matrix says what ``data/`` says; moving
 the slider changes the matrix. A screenshot of each figure goes to ``test-artifacts/``.
 
+The charts cost the text nothing: plotly.js is requested only once a chart comes into view
+(after the page's load event), the space a chart takes is reserved before it is drawn, and
+without JavaScript the description and the table stand in. Bodies are shown by their short
+names with the full name on hover; the slider and the buttons work from the keyboard and have
+names; each figure page has one "show code" toggle. Dark mode: ``test_charts_dark.py``.
+
 Fixtures ``site_dir``, ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +38,11 @@ CHART_PAGES: dict[str, list[set[str]]] = {
     "book/06-after-2009.html": [{"scatter"}],
 }
 NO_CHART_PAGES = ["book/01-introduction.html", "book/index.html"]
+#: Screenshots show the figure, not the sticky bars that scroll over it.
+HIDE_HEADERS = (
+    ".bd-header, .bd-header-article, .skip-link, header, #pst-back-to-top"
+    " {display: none !important}"
+)
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -91,7 +103,21 @@ def row_labels(page) -> list[str]:
 
 
 def wait_drawn(page, count: int) -> None:
+    """Bring each chart into view, as a reader scrolling down would, until all are drawn."""
+    charts = page.locator(".nea-chart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "i => document.querySelectorAll('.nea-chart')[i].dataset.drawn === 'true'",
+            arg=i,
+            timeout=20_000,
+        )
     page.wait_for_selector(f'html[data-nea-charts-drawn="{count}"]', timeout=20_000)
+
+
+def two_frames(page) -> None:
+    """Let the page paint twice (IntersectionObserver reports at the next frame)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def own_origin(url: str, site_url: str) -> bool:
@@ -138,7 +164,7 @@ def test_every_chart_draws_from_the_site_itself(
     assert not seen.dialogs
     name = Path(path).stem
     for i in range(len(expected)):
-        page.add_style_tag(content=".bd-header, .skip-link, header {display: none !important}")
+        page.add_style_tag(content=HIDE_HEADERS)
         page.locator("figure").nth(i).screenshot(path=str(artifacts_dir / f"{name}-{i}.png"))
 
 
@@ -244,7 +270,7 @@ def test_matrix_is_readable_at_375_px(visit, artifacts_dir: Path) -> None:
     assert page.locator(".nea-chart .slider-group rect.slider-rail-rect").count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the page scrolls sideways at 375 px"
-    page.add_style_tag(content=".bd-header, .skip-link, header {display: none !important}")
+    page.add_style_tag(content=HIDE_HEADERS)
     page.locator("figure").first.screenshot(path=str(artifacts_dir / "membership-matrix-375.png"))
 
 
@@ -271,3 +297,206 @@ def test_the_afterword_scorecard_draws_in_light_and_dark_mode(
     chart.screenshot(path=str(artifacts_dir / f"afterword-scorecard-375-{mode}.png"))
     assert not errors
     context.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# charts cost the text nothing
+
+
+def test_plotly_waits_until_a_chart_comes_into_view(visit, site_url: str) -> None:
+    """On the Data page the chart is far down: plotly.js is not fetched until it is reached."""
+    seen = visit("book/data.html")
+    page = seen.page
+    page.wait_for_load_state("load")
+    two_frames(page)
+    assert not [u for u in seen.requests if "/_static/plotly-" in u]
+    chart = page.locator(".nea-chart").first
+    assert chart.get_attribute("data-drawn") is None
+    reserved = chart.locator(".nea-chart-plot").evaluate("p => p.getBoundingClientRect().height")
+    wait_drawn(page, 1)
+    plotly = [u for u in seen.requests if "/_static/plotly-" in u]
+    assert len(plotly) == 1, plotly
+    # fetched after the page had loaded and painted its text
+    order = page.evaluate(
+        """() => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const js = performance.getEntriesByType('resource')
+                .find(e => e.name.includes('/_static/plotly-'));
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            return {load: nav.loadEventStart, plotly: js.startTime, fcp: fcp.startTime};
+        }"""
+    )
+    assert order["fcp"] < order["plotly"] and order["load"] <= order["plotly"], order
+    drawn = chart.locator(".nea-chart-plot").evaluate("p => p.getBoundingClientRect().height")
+    assert abs(drawn - reserved) < 1, (reserved, drawn)
+    assert not seen.errors, seen.errors
+
+
+def test_the_page_html_loads_no_plotly_itself(site_dir: Path) -> None:
+    for path in [*CHART_PAGES, "book/data.html"]:
+        html = (site_dir / path).read_text(encoding="utf-8")
+        head = html.split("</head>", 1)[0]
+        assert "plotly" not in re.sub(r'data-plotly="[^"]*"', "", head), path
+        match = re.search(
+            r'<script data-plotly="([^"]+)" defer="defer" src="[^"]*nea-charts\.js', head
+        )
+        assert match, path
+        assert (site_dir / "_static" / match.group(1)).is_file(), match.group(1)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", sorted(CHART_PAGES))
+def test_drawing_a_chart_moves_nothing(visit, path: str, width: int) -> None:
+    """The placeholder already has the chart's height, wide and narrow: no layout shift."""
+    seen = visit(path, width=width)
+    page = seen.page
+    # Shifts of the article only: the theme's own header moves its buttons once it has loaded.
+    page.evaluate(
+        """() => { window.__shifts = [];
+            const article = document.querySelector('article.bd-article');
+            new PerformanceObserver(list => list.getEntries().forEach(e => {
+                const inArticle = e.sources.some(s => s.node && article.contains(s.node));
+                if (!e.hadRecentInput && inArticle) window.__shifts.push(e.value); }))
+            .observe({type: 'layout-shift', buffered: true}); }"""
+    )
+    wait_drawn(page, len(CHART_PAGES[path]))
+    two_frames(page)
+    for plot in page.locator(".nea-chart-plot").all():
+        height, reserved = plot.evaluate(
+            "p => [p.getBoundingClientRect().height, parseFloat(getComputedStyle(p).minHeight)]"
+        )
+        assert reserved > 0 and abs(height - reserved) < 1, (height, reserved)
+    shift = sum(page.evaluate("window.__shifts"))
+    assert shift < 0.001, f"layout shift {shift} on {path} at {width} px"
+
+
+def test_without_javascript_the_description_and_table_stand_in(browser, site_url: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/book/04-security-cooperation/figure-membership-matrix.html")
+        summary = page.locator(".nea-chart-summary")
+        assert summary.is_visible() and summary.inner_text().startswith("In words:")
+        assert page.locator("details.nea-data").count() == 1
+        assert page.locator(".nea-chart noscript").count() == 1
+        # no empty box where the chart would have been
+        assert (
+            page.locator(".nea-chart-plot").evaluate("p => p.getBoundingClientRect().height") == 0
+        )
+    finally:
+        context.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# plain names, one code toggle, keyboard
+
+
+@pytest.mark.parametrize(
+    "path", [*sorted(p for p in CHART_PAGES if "/figure-" in p), "book/data.html"]
+)
+def test_one_code_toggle_per_figure(site_dir: Path, path: str) -> None:
+    """A figure page is a notebook of three short steps (load, compute, show) in one cell."""
+    html = (site_dir / path).read_text(encoding="utf-8")
+    assert html.count("tag_hide-input") == 1, path
+    assert html.count('class="cell_input') == 1, path
+
+
+def test_bodies_are_named_as_readers_know_them(visit) -> None:
+    seen = visit("book/04-security-cooperation/figure-membership-matrix.html")
+    page = seen.page
+    wait_drawn(page, 1)
+    ticks = page.locator(".nea-chart g.xtick")
+    labels = texts(ticks.locator("text"))
+    assert "TCS" in labels and "CJK summit" in labels
+    assert not [label for label in labels if "_" in label], labels
+    # the full name on hover, over the column label and over a mark
+    titles = dict(
+        ticks.evaluate_all(
+            "ts => ts.map(t => [t.querySelector('text').textContent, "
+            "(t.querySelector('title') || {}).textContent])"
+        )
+    )
+    assert titles["TCS"] == "Trilateral Cooperation Secretariat (TCS)"
+    assert titles["CJK summit"] == "China-Japan-ROK Trilateral Summit (CJK summit)"
+    hover = page.locator(".nea-chart-plot").evaluate(
+        """gd => {
+            const i = gd.data.findIndex(t => t.x.includes('CJK summit'));
+            const j = gd.data[i].x.indexOf('CJK summit');
+            Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: j}]);
+            return document.querySelector('.hoverlayer').textContent;
+        }"""
+    )
+    assert "China-Japan-ROK Trilateral Summit (CJK summit)" in hover
+    assert not seen.errors, seen.errors
+
+
+def _year(page) -> str:
+    return texts(page.locator(".nea-chart .slider-group > text.slider-label"))[0].split()[-1]
+
+
+def test_the_slider_and_the_play_button_work_from_the_keyboard(visit) -> None:
+    seen = visit("book/04-security-cooperation/figure-membership-matrix.html")
+    page = seen.page
+    wait_drawn(page, 1)
+    slider = page.get_by_role("slider", name="Year")
+    assert slider.count() == 1
+    assert slider.get_attribute("tabindex") == "0"
+    assert slider.get_attribute("aria-valuenow") == "2009"
+    assert slider.get_attribute("aria-valuemin") == "1989"
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.querySelector('[role=slider]').ariaValueNow === '2008'")
+    assert _year(page) == "2008"
+    page.keyboard.press("Home")
+    page.wait_for_function("() => document.querySelector('[role=slider]').ariaValueNow === '1989'")
+    cells = _cells(page)
+    assert not any(body == "SPT" for _, body in cells)  # the talks began in 2003
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "() => document.querySelector('[role=slider]').ariaValueNow"
+        " === document.querySelector('[role=slider]').ariaValueMax"
+    )
+    # focus stays on the slider while plotly redraws it
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "slider"
+    # the buttons: named, focusable, and Enter plays from the start of the years
+    play = page.get_by_role("button", name="Play")
+    pause = page.get_by_role("button", name="Pause")
+    assert play.count() == 1 and pause.count() == 1
+    slider.focus()
+    page.keyboard.press("Home")
+    page.wait_for_function("() => document.querySelector('[role=slider]').ariaValueNow === '1989'")
+    play.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => Number(document.querySelector('[role=slider]').ariaValueNow) > 1990",
+        timeout=15_000,
+    )
+    pause.focus()
+    page.keyboard.press(" ")
+    page.wait_for_function(
+        "() => document.querySelector('.nea-chart-plot')._transitionData._frameQueue.length === 0"
+    )
+    assert not seen.errors, seen.errors
+
+
+def test_the_overlap_year_buttons_work_from_the_keyboard(visit) -> None:
+    seen = visit("book/04-security-cooperation/figure-institution-overlap.html")
+    page = seen.page
+    wait_drawn(page, 1)
+    buttons = page.locator(".nea-chart [role=button]")
+    assert buttons.count() == 2
+    first, second = buttons.nth(0), buttons.nth(1)
+    assert first.get_attribute("aria-pressed") == "true"
+    assert first.get_attribute("aria-label").startswith("2009")
+    second.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.nea-chart-plot').data[1].visible === true"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.nea-chart [role=button]')[1]"
+        ".getAttribute('aria-pressed') === 'true'"
+    )
+    assert not seen.errors, seen.errors

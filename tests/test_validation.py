@@ -7,6 +7,7 @@ with the location a reader needs to fix it.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -114,7 +115,7 @@ def test_impossible_month_in_a_founding_date(root: Path) -> None:
         root,
         "institutions",
         5,
-        "SPT,Six-Party Talks,2003-13-27,,1,Northeast Asia,negotiation,kim2009regionalism,",
+        "SPT,Six-Party Talks,SPT,2003-13-27,,1,Northeast Asia,negotiation,kim2009regionalism,",
     )
     assert located(only(run(root))) == (
         "data/institutions.csv",
@@ -331,7 +332,7 @@ def test_missing_source(root: Path) -> None:
         root,
         "institutions",
         3,
-        "ARF,ASEAN Regional Forum,1994-07-25,,1,Asia-Pacific,security dialogue,,",
+        "ARF,ASEAN Regional Forum,ARF,1994-07-25,,1,Asia-Pacific,security dialogue,,",
     )
     assert located(only(run(root))) == ("data/institutions.csv", 3, "source", "", "required")
 
@@ -425,7 +426,7 @@ def test_duplicate_key(root: Path) -> None:
     line = add_line(
         root,
         "institutions",
-        "APEC,Asia-Pacific Economic Cooperation (again),1989,,1,Asia-Pacific,economic forum,"
+        "APEC,Asia-Pacific Economic Cooperation (again),APEC 2,1989,,1,Asia-Pacific,economic forum,"
         "kim2009regionalism,",
     )
     problem = only(run(root))
@@ -444,6 +445,64 @@ def test_duplicate_composite_key(root: Path) -> None:
         "APEC+KOR+1989",
         "duplicate-key",
     ) in [located(p) for p in problems]
+
+
+# ------------------------------------------------------------------------------- display names
+
+
+def test_two_bodies_may_not_share_a_short_name(root: Path) -> None:
+    """A figure labels bodies by short_name: two alike would be one column to a reader."""
+    set_line(
+        root,
+        "institutions",
+        3,
+        "ARF,ASEAN Regional Forum,APEC,1994-07-25,,1,Asia-Pacific,security dialogue,"
+        "kim2009regionalism,",
+    )
+    problem = only(run(root))
+    assert located(problem) == ("data/institutions.csv", 3, "short_name", "APEC", "unique")
+    assert "line 2" in problem.message
+
+
+def test_a_short_name_is_not_an_identifier(root: Path) -> None:
+    set_line(
+        root,
+        "institutions",
+        5,
+        "SPT,Six-Party Talks,SIX_PARTY,2003-08-27,,1,Northeast Asia,negotiation,"
+        "kim2009regionalism,",
+    )
+    assert located(only(run(root))) == (
+        "data/institutions.csv",
+        5,
+        "short_name",
+        "SIX_PARTY",
+        "pattern",
+    )
+
+
+def test_a_short_name_fits_on_an_axis(root: Path) -> None:
+    name = "Trilateral coordination group"
+    set_line(
+        root,
+        "institutions",
+        4,
+        f"TCOG,Trilateral Coordination and Oversight Group,{name},1999,2003,1,Northeast Asia,"
+        "policy coordination,kim2009regionalism,",
+    )
+    problem = only(run(root))
+    assert located(problem) == ("data/institutions.csv", 4, "short_name", name, "maxLength")
+    assert "at most 16 characters" in problem.message
+
+
+def test_every_body_of_the_edition_has_a_plain_short_name() -> None:
+    """The summit and the secretariat are told apart: CJK summit and TCS."""
+    root = Path(__file__).resolve().parents[1]
+    with (root / "data" / "institutions.csv").open(encoding="utf-8", newline="") as handle:
+        short = {row["id"]: row["short_name"] for row in csv.DictReader(handle)}
+    assert short["TCS"] == "CJK summit"
+    assert short["TCS_SECRETARIAT"] == "TCS"
+    assert all("_" not in name for name in short.values())
 
 
 # ------------------------------------------------------------------------------- files

@@ -376,9 +376,18 @@ def _translate(
             "pattern": f"must match the pattern {constraints.get('pattern', limit)}",
             "minimum": f"must be at least {limit}",
             "maximum": f"must be at most {limit}",
+            "maxLength": f"must be at most {limit} characters long",
             "unique": "must be unique in this column",
         }
         return Problem(table.file, line, column, value, rule, messages.get(rule, error.note))
+    if kind == "unique-error" and column and column not in schema.get("primaryKey", []):
+        # A column with "unique": true that is not the key (e.g. institutions' short_name).
+        position = _POSITION_NOTE.search(error.note)
+        earlier = line_of(int(position.group(1))) if position else None
+        where = f" as the row on line {earlier}" if earlier else ""
+        return Problem(
+            table.file, line, column, value, "unique", f"the same {column}{where}; must be unique"
+        )
     if kind in ("primary-key", "unique-error"):
         key = schema.get("primaryKey", [column])
         cells = dict(zip(table.fields, getattr(error, "cells", []) or [], strict=False))

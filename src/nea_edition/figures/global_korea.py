@@ -14,11 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nea_edition.data import Tables
-from nea_edition.figures.render import Chart, DataTable, base_layout, esc
+from nea_edition.figures.render import INK, PAPER, Chart, DataTable, base_layout, esc
 
-#: Ring fills, light (outer) to darker (inner): a single-hue blue ramp, readable without colour
+#: Ring fills, dark (inner) to light (outer): a single-hue blue ramp, readable without colour
 #: because each ring is also named in the figure.
 RING_FILLS = ("#08519c", "#3182bd", "#6baed6", "#bdd7e7", "#eff3ff")
+#: The same rings in dark mode, light (inner) to dark (outer): the core still stands out, and
+#: the text colours swap with them (``PAPER`` text on the inner rings, ``INK`` on the outer).
+RING_FILLS_DARK = ("#9ecae1", "#6baed6", "#245a88", "#1d4670", "#15273c")
 
 
 def ring_angles(count: int, ring: int) -> list[float]:
@@ -61,7 +64,7 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
                 x1=radius,
                 y1=radius,
                 fillcolor=fills[n - 1 - k],
-                line=dict(color="#ffffff", width=2),
+                line=dict(color=PAPER, width=2),
                 layer="below",
             )
         )
@@ -77,7 +80,8 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
             # A ring with one entry: its label goes under the ring's name, at the top.
             xs, ys = [0.0], [ring + 0.3]
         inferred = [str(b).strip().lower() == "inferred" for b in sub["basis"]]
-        text_colour = "#ffffff" if ring <= 1 else "#1a1a1a"
+        # White on the two dark inner rings: the page's colour, so it turns dark with them.
+        text_colour = PAPER if ring <= 1 else INK
         fig.add_trace(
             go.Scatter(
                 name=f"{ring}: {ring_name}",
@@ -130,7 +134,7 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
             shapes=shapes,
             annotations=annotations,
             margin=dict(l=5, r=5, t=5, b=5),
-            plot_bgcolor="#ffffff",
+            plot_bgcolor=PAPER,
         )
     )
     axis = dict(
@@ -145,20 +149,47 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
     return fig
 
 
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_ORDINALS = [
+    "centre",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
+
+
 def global_korea_summary(circles: pd.DataFrame) -> str:
-    """The rings, inside out, in words, with the entries the edition inferred marked."""
+    """The rings, inside out, in sentences, with the entries the edition inferred marked."""
     parts = []
     inferred_any = False
-    for _, sub in circles.sort_values(["ring", "order"]).groupby("ring", sort=True):
+    groups = list(circles.sort_values(["ring", "order"]).groupby("ring", sort=True))
+    for k, (_, sub) in enumerate(groups):
         entries = []
         for _, r in sub.iterrows():
             inferred = str(r["basis"]).strip().lower() == "inferred"
             inferred_any = inferred_any or inferred
             entries.append(f"{r['partner']}" + (" (inferred)" if inferred else ""))
         name = sub["ring_name"].iloc[0]
-        listed = ", ".join(entries)
-        parts.append(name if len(entries) == 1 and listed == name else f"{name}: {listed}")
-    text = f"{len(parts)} rings from the centre outward: " + "; ".join(parts) + "."
+        which = "The centre" if k == 0 else f"The {_ORDINALS[k] if k < len(_ORDINALS) else k} ring"
+        if len(entries) == 1 and sub["partner"].iloc[0] == name:
+            parts.append(f"{which}, {name}, stands on its own.")
+            continue
+        count = _WORDS[len(entries)] if len(entries) < len(_WORDS) else str(len(entries))
+        noun = "entry" if len(entries) == 1 else "entries"
+        listed = (
+            entries[0] if len(entries) == 1 else ", ".join(entries[:-1]) + " and " + entries[-1]
+        )
+        parts.append(f"{which}, {name}, holds {count} {noun}: {listed}.")
+    rings = _WORDS[len(groups)] if len(groups) < len(_WORDS) else str(len(groups))
+    text = f"The diagram has {rings} rings, described here from the centre outward. " + " ".join(
+        parts
+    )
     if inferred_any:
         text += " Entries marked inferred are the edition's reading; the paper does not name them."
     return text
@@ -177,6 +208,7 @@ def global_korea_chart(tables: Tables) -> Chart:
         label="Concentric rings of Global Korea's cooperative networked diplomacy",
         summary=global_korea_summary(circles),
         narrow_layout={"height": 420, "font": {"size": 10}},
+        dark_colours=dict(zip(RING_FILLS, RING_FILLS_DARK, strict=True)),
     )
 
 

@@ -28,6 +28,7 @@ from nea_edition.data import (
 from nea_edition.figures.render import (
     COLUMN_LABEL_ANGLE,
     PAPER_YEAR,
+    BodyNames,
     Chart,
     DataTable,
     base_layout,
@@ -39,14 +40,17 @@ from nea_edition.figures.render import (
 def overlap_heatmap(
     shared: pd.DataFrame,
     order: Sequence[str],
-    names: dict[str, str],
+    names: BodyNames,
     sizes: dict[str, int] | None = None,
     *,
     visible: bool = True,
     label: str = "",
     zmax: int | None = None,
 ) -> go.Heatmap:
-    """One heatmap trace: shared full members per pair, the count printed in each cell."""
+    """One heatmap trace: shared full members per pair, the count printed in each cell.
+
+    Rows and columns are labelled by the bodies' short names; hover gives both full names.
+    """
     mat = overlap_matrix(shared, order)
     for body, size in (sizes or {}).items():
         if body in mat.index:
@@ -60,15 +64,15 @@ def overlap_heatmap(
     custom = [
         [
             [
-                esc(names.get(a, a)),
-                esc(names.get(b, b)),
+                names.hover(a),
+                names.hover(b),
                 members.get((a, b), "the body's own full members" if a == b else "—"),
             ]
             for b in order
         ]
         for a in order
     ]
-    labels = [esc(i) for i in order]
+    labels = names.labels(order)
     return go.Heatmap(
         z=z,
         x=labels,
@@ -107,7 +111,7 @@ def institution_overlap_figure(
     region differently. Colour scale cividis (colour-blind safe); every cell prints its count,
     so colour is never needed to read it. Bodies that did not exist in a layer's year are blank.
     """
-    names = institutions.set_index("id")["name"].astype(str).to_dict()
+    names = BodyNames.of(institutions)
     if order is None:
         seen: set[str] = set()
         for _, shared, sizes in layers:
@@ -123,8 +127,9 @@ def institution_overlap_figure(
         for k, (lbl, shared, sizes) in enumerate(layers)
     ]
     fig = go.Figure(data=traces)
-    side = label_margin(order, 13)
-    top = label_margin(order, 13, angle=COLUMN_LABEL_ANGLE)
+    labels = names.labels(order)
+    side = label_margin(labels, 13)
+    top = label_margin(labels, 13, angle=COLUMN_LABEL_ANGLE)
     layout = base_layout(
         height=max(top + 60 + 36 * len(order), 420), margin=dict(l=side, r=30, t=top, b=10)
     )
@@ -157,7 +162,7 @@ def institution_overlap_figure(
         automargin=False,
         type="category",
         categoryorder="array",
-        categoryarray=[esc(i) for i in order],
+        categoryarray=labels,
         fixedrange=True,
     )
     fig.update_yaxes(
@@ -165,7 +170,7 @@ def institution_overlap_figure(
         automargin=False,
         type="category",
         categoryorder="array",
-        categoryarray=[esc(i) for i in order],
+        categoryarray=labels,
         fixedrange=True,
     )
     return fig
@@ -176,25 +181,37 @@ def overlap_summary(
     sizes: dict[str, int],
     year: int,
     focus: Sequence[tuple[str, str]] = (("OSCE", "NATO"), ("SPT", "ARF"), ("SPT", "APEC")),
+    bodies: BodyNames | None = None,
 ) -> str:
-    """The largest overlaps and the pairs the paper contrasts, in words, from the long table."""
+    """The largest overlaps and the pairs the paper contrasts, in sentences, from the long table.
+
+    Bodies are called by the short names the chart shows; the pairs the paper contrasts
+    (``focus``) also give each body's full name.
+    """
+    bodies = bodies or BodyNames({}, {})
+    short = bodies.text
     pairs = {
         (str(r.institution_a), str(r.institution_b)): int(r.shared)
         for r in shared.itertuples(index=False)
         if str(r.institution_a) < str(r.institution_b)
     }
     ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"In {year}: {len(sizes)} bodies, {len(pairs)} pairs."]
+    parts = [f"In {year} the chart compares {len(sizes)} bodies, {len(pairs)} pairs of them."]
     if ranked:
-        top = "; ".join(f"{a} and {b} share {v}" for (a, b), v in ranked[:3])
-        parts.append(f"Largest overlaps: {top}.")
+        top = [f"{short(a)} and {short(b)} with {v}" for (a, b), v in ranked[:3]]
+        first, rest = top[0], top[1:]
+        tail = f", then {' and '.join(rest)}" if rest else ""
+        parts.append(f"The largest overlap is {first} full members in common{tail}.")
         zero = sum(1 for v in pairs.values() if v == 0)
         if zero:
-            parts.append(f"{zero} pairs share no full member.")
+            parts.append(f"In {zero} pairs the two bodies share no full member at all.")
     for a, b in focus:
         key = (a, b) if (a, b) in pairs else (b, a)
         if key in pairs and a in sizes and b in sizes:
-            parts.append(f"{a} ({sizes[a]} full members) and {b} ({sizes[b]}) share {pairs[key]}.")
+            parts.append(
+                f"{bodies.spoken(a)} has {sizes[a]} full members and {bodies.spoken(b)}"
+                f" {sizes[b]}; they share {pairs[key]}."
+            )
     return " ".join(parts)
 
 
@@ -213,11 +230,13 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
     _, first_shared, first_sizes = layers[0]
     figure = institution_overlap_figure(layers, tables.institutions)
     chart_order = list(figure.layout.xaxis.categoryarray)
+    bodies = BodyNames.of(tables.institutions)
     return Chart(
         name="institution-overlap",
         figure=figure,
         label="Heatmap of the full members shared by each pair of regional bodies",
-        summary=overlap_summary(first_shared, first_sizes, years[0]),
+        summary=overlap_summary(first_shared, first_sizes, years[0], bodies=bodies),
+        names=bodies.hover_map(),
         narrow_layout={
             "font": {"size": 9},
             "margin": {
@@ -232,8 +251,13 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
 def overlap_data(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> DataTable:
     """The data behind the overlap heatmap: one row per pair of bodies and year."""
     frames = [overlap_table(shared_members(tables, y), y) for y in years]
+    bodies = BodyNames.of(tables.institutions)
+    table = pd.concat(frames, ignore_index=True)
+    table = bodies.relabel(
+        bodies.relabel(table, "institution_a", "body_a"), "institution_b", "body_b"
+    )
     return DataTable(
-        pd.concat(frames, ignore_index=True),
+        table,
         filename="institution_overlap.csv",
         title="Data: shared full members of each pair of bodies",
         note="Members and participants count; observers and partners do not.",

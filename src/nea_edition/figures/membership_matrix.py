@@ -1,11 +1,11 @@
 """Figure: who belongs to what, year by year (countries by bodies, with a year slider).
 
 Countries are rows (the six Six-Party states first), bodies columns (Northeast Asia's own first,
-Europe's last); each mark is the status a country held in a body that year, told by symbol as
-well as colour. A slider and a play button step through the years; the chart opens on the
-paper's year. The rows, the column order and every cell are data-layer tables
-(``matrix_countries``, ``institution_order``, ``membership_grid``); this module only draws
-them and says in words what one year shows.
+Europe's last, each by the short name readers know, its full name on hover); each mark is the
+status a country held in a body that year, told by symbol as well as colour. A slider and a play
+button step through the years; the chart opens on the paper's year. The rows, the column order
+and every cell are data-layer tables (``matrix_countries``, ``institution_order``,
+``membership_grid``); this module only draws them and says in words what one year shows.
 """
 
 from __future__ import annotations
@@ -29,13 +29,17 @@ from nea_edition.data import (
 )
 from nea_edition.figures.render import (
     COLUMN_LABEL_ANGLE,
+    EDGE,
     GREY,
+    GRID,
     OKABE_ITO,
     PAPER_YEAR,
+    BodyNames,
     Chart,
     DataTable,
     base_layout,
     esc,
+    full_names_from,
     label_margin,
 )
 
@@ -82,7 +86,9 @@ def membership_matrix_figure(
     the chart opens on ``initial_year`` (the paper's year). There is one scatter trace per
     status, in every frame, so the legend stays put; a status is told by colour and symbol
     (``STATUS_STYLE``). Columns of bodies that did not exist in a year stay empty that year.
-    Hover text is built into each frame's template, not per point, to keep the page light.
+    Hover text is built into each frame's template, not per point, to keep the page light;
+    the bodies' full names reach it as ``%{text}``, filled in by the browser
+    (``full_names_from``).
     """
     if end is None:
         end = int(over_time["year"].max()) if len(over_time) else current_year()
@@ -96,6 +102,7 @@ def membership_matrix_figure(
     )
     names = countries.set_index("iso3")["name"].astype(str).to_dict()
     inst_order = institution_order(institutions)
+    bodies = BodyNames.of(institutions)
     inst_frame = institutions.set_index("id").loc[inst_order].reset_index()
     grid = membership_grid(over_time, inst_frame, iso_order, years)
     styles = status_styles(grid["status"].unique())
@@ -113,16 +120,17 @@ def membership_matrix_figure(
                 go.Scatter(
                     name=esc(status),
                     mode="markers",
-                    x=[esc(i) for i in sel["institution"]],
+                    x=[bodies.label(i) for i in sel["institution"]],
                     y=[row_label[c] for c in sel["country"]],
+                    meta=full_names_from("x"),
                     marker=dict(
                         symbol=symbol,
                         color=colour,
                         size=size,
-                        line=dict(color="#333333" if status != NOT_A_MEMBER else colour, width=1),
+                        line=dict(color=EDGE if status != NOT_A_MEMBER else colour, width=1),
                     ),
                     hovertemplate=(
-                        f"%{{y}}<br>%{{x}}<br><b>{esc(status)}</b> in {year}<extra></extra>"
+                        f"%{{y}}<br>%{{text}}<br><b>{esc(status)}</b> in {year}<extra></extra>"
                     ),
                 )
             )
@@ -175,7 +183,7 @@ def membership_matrix_figure(
             margin=dict(
                 l=label_margin(row_label.values(), 13),
                 r=30,
-                t=label_margin(inst_order, 13, angle=COLUMN_LABEL_ANGLE),
+                t=label_margin(bodies.labels(inst_order), 13, angle=COLUMN_LABEL_ANGLE),
                 b=150,
             ),
             legend=dict(
@@ -183,6 +191,7 @@ def membership_matrix_figure(
             ),
             sliders=[
                 dict(
+                    name="Year",
                     active=years.index(initial_year),
                     currentvalue=dict(prefix="Year: ", font=dict(size=15), xanchor="right"),
                     pad=dict(t=10, b=0),
@@ -212,12 +221,12 @@ def membership_matrix_figure(
     fig.update_xaxes(
         type="category",
         categoryorder="array",
-        categoryarray=[esc(i) for i in inst_order],
+        categoryarray=bodies.labels(inst_order),
         range=[-0.6, len(inst_order) - 0.4],
         side="top",
         tickangle=-COLUMN_LABEL_ANGLE,
         showgrid=True,
-        gridcolor="#eeeeee",
+        gridcolor=GRID,
         automargin=False,
         fixedrange=True,
     )
@@ -227,7 +236,7 @@ def membership_matrix_figure(
         categoryarray=[row_label[c] for c in iso_order],
         range=[len(iso_order) - 0.5, -0.5],
         showgrid=True,
-        gridcolor="#eeeeee",
+        gridcolor=GRID,
         automargin=False,
         fixedrange=True,
     )
@@ -255,14 +264,67 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
     }
 
 
-def membership_summary(
-    matrix: pd.DataFrame, year: int, countries: pd.DataFrame, *, shown: int | None = None
-) -> str:
-    """Describe one year's matrix (``nea_edition.data.membership_matrix``) in words.
+#: Plural of each status, for sentences ("21 members"); other statuses read "3 suspended".
+_PLURAL = {
+    "member": "members",
+    "participant": "participants",
+    "partner": "partners",
+    "observer": "observers",
+}
+_NUMBERS = ["no", "one", "two", "three", "four", "five", "six"]
 
-    For each body: how many countries hold some status, and which of the six Six-Party states.
+
+def _count(n: int, status: str) -> str:
+    if status in _PLURAL:
+        return f"{n} {status if n == 1 else _PLURAL[status]}"
+    return f"{n} {status}"
+
+
+def _and(items: Sequence[str]) -> str:
+    """Items joined for a sentence: a; a and b; a, b and c."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+#: Country names that read with "the" in a sentence (the Republic of Korea, the United States).
+_WITH_THE = ("Republic ", "Democratic ", "United ", "Russian ", "Lao ", "European ", "Philippines")
+
+
+def _the(name: str) -> str:
+    return f"the {name}" if name.startswith(_WITH_THE) else name
+
+
+def _six_clause(six: Sequence[str], in_six: Sequence[str], names: dict[str, str]) -> str:
+    """Which of the six Six-Party states a body seated, as the end of a sentence."""
+    named = [_the(names.get(c, c)) for c in in_six]
+    if six and len(in_six) == len(six):
+        return "all six Six-Party states among them"
+    if not in_six:
+        return "none of them a Six-Party state"
+    if len(in_six) == 1:
+        return f"{named[0]} the only Six-Party state among them"
+    if len(in_six) >= len(six) - 2:
+        out = [_the(names.get(c, c)) for c in six if c not in in_six]
+        return "every Six-Party state among them except " + _and(out)
+    count = _NUMBERS[len(in_six)] if len(in_six) < len(_NUMBERS) else str(len(in_six))
+    return f"{count} of the Six-Party states among them: {_and(named)}"
+
+
+def membership_summary(
+    matrix: pd.DataFrame,
+    year: int,
+    countries: pd.DataFrame,
+    *,
+    shown: int | None = None,
+    bodies: BodyNames | None = None,
+) -> str:
+    """Describe one year's matrix (``nea_edition.data.membership_matrix``) in sentences.
+
+    For each body, by the name the chart shows with its full name after it: how many countries
+    held each status, and which of the six Six-Party states were among them.
     """
     names = countries.set_index("iso3")["name"].astype(str).to_dict()
+    bodies = bodies or BodyNames({}, {})
     parts = [f"In {year}, {matrix.shape[1]} of the bodies in the data existed."]
     if shown is not None:
         parts.append(
@@ -274,14 +336,12 @@ def membership_summary(
         held = col[col != NOT_A_MEMBER]
         six = [c for c in SIX_PARTY if c in col.index]
         in_six = [c for c in six if col[c] != NOT_A_MEMBER]
-        if six and len(in_six) == len(six):
-            six_text = "all six Six-Party states"
-        elif in_six:
-            six_text = "of the Six-Party states only " + ", ".join(names.get(c, c) for c in in_six)
-        else:
-            six_text = "none of the Six-Party states"
-        statuses = ", ".join(f"{n} {st}" for st, n in held.value_counts().items())
-        parts.append(f"{inst}: {statuses or 'no one'}; {six_text}.")
+        name = bodies.spoken(str(inst))
+        if not len(held):
+            parts.append(f"{name} had no members.")
+            continue
+        counts = _and([_count(int(n), str(st)) for st, n in held.value_counts().items()])
+        parts.append(f"{name} had {counts}, {_six_clause(six, in_six, names)}.")
     return " ".join(parts)
 
 
@@ -316,15 +376,19 @@ def membership_chart(
         label=(
             f"Matrix of countries by regional bodies, opening on {initial_year}, with a year slider"
         ),
-        summary=membership_summary(matrix, initial_year, countries, shown=len(rows)),
+        summary=membership_summary(
+            matrix, initial_year, countries, shown=len(rows), bodies=BodyNames.of(inst)
+        ),
         narrow_layout=matrix_narrow_layout(fig, rows),
+        names=BodyNames.of(inst).hover_map(),
     )
 
 
 def membership_data(tables: Tables) -> DataTable:
-    """The data behind the matrix: every membership spell, with country names."""
+    """The data behind the matrix: every membership spell, with country and body names."""
+    table = memberships_table(tables.memberships, tables.countries)
     return DataTable(
-        memberships_table(tables.memberships, tables.countries),
+        BodyNames.of(tables.institutions).relabel(table, "institution"),
         filename="memberships.csv",
         title="Data: every membership spell the matrix is drawn from",
         note="A country counts in every year from joined to left, both included.",

@@ -7,8 +7,30 @@ module turns that into the HTML a notebook shows.
 Why the HTML is built here and not by plotly's notebook renderer: in a kernel, plotly emits
 ``application/vnd.plotly.v1+json``, which myst-nb does not render (it warns and the chart is
 blank). ``chart_html`` instead writes a ``<div class="nea-chart">`` holding the figure as JSON;
-``nea_edition.site.extension`` adds the site's own copy of plotly.js and ``nea-charts.js``
-(which draws every such div) to the pages that contain one, and to no other page.
+``nea_edition.site.extension`` adds ``nea-charts.js`` to the pages that contain one, and to no
+other page; that script fetches the site's own plotly.js only when a chart nears the viewport
+(or the reader first interacts), and draws it in the space the div has reserved.
+
+How a figure gets dark mode, plain names and keyboard controls for free:
+
+* **Colours.** Draw the chart's furniture (background, text, grid, rules, outlines, controls) with
+  the constants ``PAPER``, ``INK``, ``MUTED``, ``RULE``, ``EDGE``, ``GRID``, ``BAND``,
+  ``CONTROL``... and start from ``base_layout`` (the edition's template). ``DARK`` gives each its
+  dark-mode value; ``chart_html`` ships the ones a chart uses, and ``nea-charts.js`` swaps them
+  (in every attribute whose name ends in "color", and in colorway and colorscale) when the
+  page is dark, and back when it is light again. Palette colours not in ``DARK`` stay as they
+  are in both modes; a figure that needs more (the Global Korea rings) passes
+  ``Chart(dark_colours=...)``. Named colours are never swapped: ``ON_MARK`` ("white") is
+  for text on a coloured mark, which stays white in both modes.
+* **Names.** Label bodies with ``BodyNames.of(tables.institutions)``: ``label(id)`` is the
+  ``short_name`` column (ARF, TCS, CJK summit), ``hover(id)`` the full name for hover text and
+  ``spoken(id)`` the form for sentences. Pass ``names=body_names.hover_map()`` to ``Chart`` and
+  the chart's tick labels show the full name on hover; a trace with
+  ``meta=full_names_from("x")`` gets each point's full name as ``%{text}`` in its hover
+  template, filled in by the browser so the page does not carry it once per point and frame.
+* **Controls.** Sliders and button menus get the theme's colours here (``style_controls``), and
+  ``nea-charts.js`` makes them keyboard-operable with accessible names: a slider's ``name``
+  (or its current-value prefix) names it, a button's label names it.
 
 Escaping: any text that comes from data (names, events, notes) is HTML-escaped (``esc``) before
 it goes into a figure. plotly.js reads a small subset of HTML in labels and hover text and
@@ -47,6 +69,49 @@ OKABE_ITO: dict[str, str] = {
 GREY = "#9A9A9A"
 LIGHT_GREY = "#D9D9D9"
 
+# Chart furniture, in light mode. Figures use these constants, never literal colours, for what
+# must follow the theme; every value is distinct, because the dark swap goes by value.
+#: The chart's background: the page's own in light mode.
+PAPER = "#ffffff"
+#: Text, and outlines that must stand out (the covered governments' bars).
+INK = "#1a1a1a"
+#: Secondary text and icons (the mode bar).
+MUTED = "#555555"
+#: Rules drawn on the plot (the paper's date) and tick marks.
+RULE = "#444444"
+#: Marker outlines.
+EDGE = "#333333"
+#: Grid lines and axis lines.
+GRID = "#e8e8e8"
+#: Shaded bands behind data (the governments the paper covers).
+BAND = "#f2f2f2"
+#: White that stays white in both modes: text on a coloured mark (the timeline's numbered key
+#: events). Spelled as a name, so the dark swap, which goes by value, leaves it alone.
+ON_MARK = "white"
+#: Sliders and buttons: face, pressed or active face, border.
+CONTROL = "#f4f5f7"
+CONTROL_ACTIVE = "#dde3ea"
+CONTROL_BORDER = "#a9b1bb"
+
+#: Light value -> dark value (keys lower case): what ``nea-charts.js`` swaps when the page is
+#: dark. The dark values are the theme's own (sphinx-book-theme's background #121212,
+#: pydata-sphinx-theme's text #ced6dd and muted #9ca4af), so a chart sits on the page as its
+#: text does.
+DARK: dict[str, str] = {
+    PAPER: "#121212",
+    INK: "#ced6dd",
+    MUTED: "#9ca4af",
+    RULE: "#9ca4af",
+    EDGE: "#d0d6dc",
+    GRID: "#2a2f36",
+    BAND: "#1c2026",
+    CONTROL: "#29313d",
+    CONTROL_ACTIVE: "#3c4654",
+    CONTROL_BORDER: "#5f6b7c",
+    LIGHT_GREY.lower(): "#4b5360",
+    OKABE_ITO["black"]: "#e6e6e6",
+}
+
 #: The paper's year: the matrix opens on it, the overlap is drawn for it.
 PAPER_YEAR = 2009
 
@@ -56,9 +121,69 @@ PLOT_CONFIG: dict[str, object] = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "svg"},
+    # plotly.js 4 offers to upload the chart to Plotly Cloud: another origin, never wanted here.
+    "showSendToCloud": False,
 }
 
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif")
+
+#: The edition's plotly template: plotly_white's look in the tokens above (so dark mode reaches
+#: every default), Okabe & Ito's colours, and a fraction of plotly_white's size in the page.
+TEMPLATE: dict = {
+    "layout": {
+        "font": {"color": INK, **FONT},
+        "paper_bgcolor": PAPER,
+        "plot_bgcolor": PAPER,
+        "colorway": [c for name, c in OKABE_ITO.items() if name != "black"],
+        "hovermode": "closest",
+        "hoverlabel": {
+            "align": "left",
+            "bgcolor": PAPER,
+            "bordercolor": RULE,
+            "font": {"color": INK, **FONT},
+        },
+        "xaxis": {
+            "gridcolor": GRID,
+            "linecolor": GRID,
+            "zerolinecolor": GRID,
+            "tickcolor": RULE,
+            "ticks": "",
+            "automargin": True,
+            "title": {"standoff": 15},
+        },
+        "yaxis": {
+            "gridcolor": GRID,
+            "linecolor": GRID,
+            "zerolinecolor": GRID,
+            "tickcolor": RULE,
+            "ticks": "",
+            "automargin": True,
+            "title": {"standoff": 15},
+        },
+        "legend": {"bgcolor": PAPER, "font": {"color": INK}},
+        "modebar": {"bgcolor": PAPER, "color": MUTED, "activecolor": INK},
+    },
+    "data": {"heatmap": [{"colorbar": {"outlinewidth": 0, "ticks": ""}}]},
+}
+
+#: The template's name in ``plotly.io.templates``. Figures refer to it by name because a name
+#: replaces a figure's template, whereas a dict would be merged into plotly's default one and
+#: bring its colours (and its size) along.
+TEMPLATE_NAME = "nea_edition"
+pio.templates[TEMPLATE_NAME] = go.layout.Template(TEMPLATE)
+
+#: What sliders and button menus look like unless a figure says otherwise (``style_controls``).
+SLIDER_STYLE: dict = {
+    "bgcolor": CONTROL,
+    "activebgcolor": CONTROL_ACTIVE,
+    "bordercolor": CONTROL_BORDER,
+    "tickcolor": RULE,
+    "font": {"color": INK},
+}
+BUTTONS_STYLE: dict = {"bgcolor": CONTROL, "bordercolor": CONTROL_BORDER, "font": {"color": INK}}
+
+#: ``meta`` of a trace whose hover template shows each point's full name as ``%{text}``.
+_NAMES_FROM = "nea-names-from:"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -82,6 +207,100 @@ def iso_date(value: object) -> str:
     if value is None or is_missing(value):
         return ""
     return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+# ----------------------------------------------------------------------------------------------
+# names: what readers call the bodies
+
+
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def plain_name(name: str) -> str:
+    """A full name without a trailing aside in parentheses (the OSCE's "until 1994: CSCE")."""
+    return _TRAILING_ASIDE.sub("", name).strip() or name
+
+
+@dataclass(frozen=True)
+class BodyNames:
+    """How the figures name the bodies of ``data/institutions.csv``; ids never reach a reader.
+
+    ``label`` is the body's ``short_name`` (ARF, TCS for the secretariat, CJK summit for the
+    China-Japan-ROK summit), for axes, legends and table cells; ``hover`` the full name with the
+    short form after it, for hover text; ``spoken`` the form for a sentence (the short form, with
+    the full name on first mention). All of them HTML-escaped for plotly except ``spoken``, which
+    goes through ``html.escape`` with the rest of a summary. Unknown ids are shown as given.
+    """
+
+    short: dict[str, str]
+    full: dict[str, str]
+
+    @classmethod
+    def of(cls, institutions: pd.DataFrame) -> BodyNames:
+        frame = institutions.set_index("id")
+        return cls(
+            short=frame["short_name"].astype(str).to_dict(),
+            full=frame["name"].astype(str).map(plain_name).to_dict(),
+        )
+
+    def text(self, body: str) -> str:
+        """The short name, unescaped (for summaries and data tables)."""
+        return self.short.get(body, body)
+
+    def label(self, body: str) -> str:
+        return esc(self.text(body))
+
+    def labels(self, bodies: Iterable[str]) -> list[str]:
+        return [self.label(b) for b in bodies]
+
+    def hover(self, body: str) -> str:
+        short, full = self.text(body), self.full.get(body, body)
+        return esc(full if full == short else f"{full} ({short})")
+
+    def spoken(self, body: str) -> str:
+        """For a sentence, unescaped: "ARF (ASEAN Regional Forum)", or the name alone."""
+        short, full = self.text(body), self.full.get(body, body)
+        return full if full == short else f"{short} ({full})"
+
+    def relabel(self, frame: pd.DataFrame, column: str, to: str = "body") -> pd.DataFrame:
+        """A table for readers: ``column``'s ids replaced by short names, renamed ``to``."""
+        out = frame.copy()
+        out[column] = [self.text(str(v)) if not is_missing(v) else v for v in out[column]]
+        return out.rename(columns={column: to})
+
+    def hover_map(self, bodies: Iterable[str] | None = None) -> dict[str, str]:
+        """Label -> hover text, for ``Chart(names=...)``."""
+        ids = list(self.short) if bodies is None else list(bodies)
+        return {self.label(b): self.hover(b) for b in ids}
+
+
+def full_names_from(axis: str = "x") -> str:
+    """``meta`` for a trace whose points are labelled by ``axis``: ``%{text}`` becomes each
+    point's full name (``Chart(names=...)``), added in the browser, not stored per point."""
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', not {axis!r}")
+    return _NAMES_FROM + axis
+
+
+def style_controls(layout: dict) -> dict:
+    """Give every slider and button menu in a layout (a plain dict) the theme's colours.
+
+    A figure's own settings win; what it leaves out comes from ``SLIDER_STYLE`` and
+    ``BUTTONS_STYLE``, which use the theme tokens, so the controls follow dark mode too.
+    """
+
+    def fill(target: dict, defaults: dict) -> None:
+        for key, value in defaults.items():
+            if isinstance(value, dict):
+                fill(target.setdefault(key, {}), value)
+            else:
+                target.setdefault(key, value)
+
+    for slider in layout.get("sliders", []) or []:
+        fill(slider, SLIDER_STYLE)
+    for menu in layout.get("updatemenus", []) or []:
+        fill(menu, BUTTONS_STYLE)
+    return layout
 
 
 # ----------------------------------------------------------------------------------------------
@@ -115,6 +334,10 @@ class Chart:
     summary: str
     narrow_layout: dict | None = None
     narrow_data: dict | None = None
+    #: Label shown in the chart -> its full name, for hover (``BodyNames.hover_map``).
+    names: dict[str, str] | None = None
+    #: Colours of this chart only -> their dark-mode values, on top of ``DARK``.
+    dark_colours: dict[str, str] | None = None
 
     def _repr_html_(self) -> str:
         return chart_html(
@@ -124,6 +347,8 @@ class Chart:
             summary=self.summary,
             narrow_layout=self.narrow_layout,
             narrow_data=self.narrow_data,
+            names=self.names,
+            dark_colours=self.dark_colours,
         )
 
 
@@ -135,6 +360,8 @@ def chart_html(
     summary: str,
     narrow_layout: dict | None = None,
     narrow_data: dict | None = None,
+    names: dict[str, str] | None = None,
+    dark_colours: dict[str, str] | None = None,
 ) -> str:
     """HTML for one chart: a placeholder div, the figure as JSON, and a text description.
 
@@ -142,25 +369,40 @@ def chart_html(
     from the data, so it stays true when the data change) that the chart points to with
     ``aria-describedby`` for screen-reader users. ``narrow_layout`` is merged into the layout on
     screens narrower than 600 px (smaller margins and fonts), and ``narrow_data`` into every
-    trace, by ``nea_edition/site/static/nea-charts.js``.
+    trace, by ``nea_edition/site/static/nea-charts.js``. ``names`` (label -> full name) and
+    ``dark_colours`` (light -> dark, on top of ``DARK``) travel with the figure for that script.
+
+    The placeholder reserves the height the chart will have, wide and narrow (the two custom
+    properties ``nea-charts.css`` reads), so the page does not move when plotly.js draws it
+    later, as the reader scrolls near it. Without JavaScript it takes no room at all.
     """
     slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     spec = json.loads(figure_json(fig))
     spec["config"] = PLOT_CONFIG
+    style_controls(spec["layout"])
     if narrow_layout:
         spec["narrowLayout"] = narrow_layout
     if narrow_data:
         spec["narrowData"] = narrow_data
+    if names:
+        spec["names"] = names
+    text = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).lower()
+    swaps = {**DARK, **(dark_colours or {})}
+    used = {k.lower(): v for k, v in swaps.items() if f'"{k.lower()}"' in text}
+    if used:
+        spec["darkColours"] = used
     payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         payload = payload.replace(char, code)
     payload = payload.replace("://", ":\\/\\/")
     height = int(fig.layout.height or 450)
+    narrow_height = int((narrow_layout or {}).get("height") or height)
     return (
         f'<div class="nea-chart" id="nea-chart-{slug}" data-chart="{slug}">'
         f'<div class="nea-chart-plot" role="group" aria-roledescription="interactive chart"'
         f' aria-label="{html.escape(label)}" aria-describedby="nea-chart-{slug}-summary"'
-        f' style="min-height:{height}px"></div>'
+        f' style="--nea-chart-height:{height}px;--nea-chart-height-narrow:{narrow_height}px">'
+        "</div>"
         f'<script type="application/json" class="nea-chart-spec">{payload}</script>'
         f'<p class="nea-chart-summary" id="nea-chart-{slug}-summary">'
         f"<strong>In words:</strong> {html.escape(summary)}</p>"
@@ -208,8 +450,8 @@ def data_table_html(
     )
 
 
-#: Column labels (institution ids) are set at this slant: steep enough that long ids such as
-#: TCS_SECRETARIAT clear their neighbours.
+#: Column labels (bodies' short names) are set at this slant: steep enough that the longest
+#: (CJK summit, NEAPSM WG) clear their neighbours.
 COLUMN_LABEL_ANGLE = 62
 
 
@@ -228,11 +470,11 @@ def label_margin(labels: Iterable[str], font_size: float, angle: float = 0.0) ->
 
 
 def base_layout(height: int, **extra: object) -> dict:
-    """Layout shared by the charts: white background, system fonts, room for the legend."""
+    """Layout shared by the charts: the edition's template (``TEMPLATE``), system fonts."""
     layout: dict = dict(
         height=height,
         autosize=True,
-        template="plotly_white",
+        template=TEMPLATE_NAME,
         font=dict(size=13, **FONT),
         margin=dict(l=10, r=10, t=40, b=10),
         hoverlabel=dict(align="left"),

@@ -17,9 +17,15 @@ import plotly.graph_objects as go
 from nea_edition import clock
 from nea_edition.data import Tables, is_missing
 from nea_edition.figures.render import (
+    BAND,
     GREY,
+    INK,
     LIGHT_GREY,
     OKABE_ITO,
+    ON_MARK,
+    PAPER,
+    RULE,
+    BodyNames,
     Chart,
     DataTable,
     base_layout,
@@ -90,6 +96,7 @@ def administrations_timeline(
     acting_presidents: pd.DataFrame | None = None,
     *,
     today: pd.Timestamp | str | None = None,
+    bodies: BodyNames | None = None,
 ) -> go.Figure:
     """Timeline of the Republic of Korea's administrations: one bar a presidency.
 
@@ -97,9 +104,15 @@ def administrations_timeline(
     (``covered_by_paper``) have a dark outline and bold names, the others a hatched grey, so the
     distinction never rests on colour. The incumbent's bar runs to ``today``. Events are
     diamonds on their own row, acting presidents thin bars on another; hover gives dates and the
-    policy banner. Traces: one bar trace per frame (plus one for no frame), then the acting
-    presidents, the events.
+    policy banner, and an event's body by its full name (``bodies``, from institutions.csv).
+    Traces: one bar trace per frame (plus one for no frame), then the acting presidents, the
+    events.
     """
+    bodies = bodies or BodyNames({}, {})
+
+    def body_text(body: object) -> str:
+        return "" if body is None or is_missing(body) else bodies.hover(str(body))
+
     today_ts = pd.Timestamp(today if today is not None else clock.today())
     adm = administrations.sort_values("term_start").reset_index(drop=True)
     names = [esc(p) for p in adm["president"]]
@@ -157,7 +170,7 @@ def administrations_timeline(
                 marker=dict(
                     color=colours.get(key, LIGHT_GREY) if is_framed else LIGHT_GREY,
                     line=dict(
-                        color=["#1a1a1a" if covered[i] else GREY for i in idx],
+                        color=[INK if covered[i] else GREY for i in idx],
                         width=[2.5 if covered[i] else 1 for i in idx],
                     ),
                     pattern=dict(
@@ -199,7 +212,7 @@ def administrations_timeline(
                     ]
                     for _, r in act.iterrows()
                 ],
-                marker=dict(color=OKABE_ITO["vermillion"], line=dict(color="#1a1a1a", width=1)),
+                marker=dict(color=OKABE_ITO["vermillion"], line=dict(color=INK, width=1)),
                 hovertemplate=(
                     "<b>%{customdata[0]}</b>, acting president<br>"
                     "%{customdata[1]} to %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
@@ -224,7 +237,7 @@ def administrations_timeline(
                     x=[iso_date(w) for w in key["_when"]],
                     text=[str(n) for n in key["key_number"]],
                     textposition="middle center",
-                    textfont=dict(size=10, color="#FFFFFF"),
+                    textfont=dict(size=10, color=ON_MARK),
                     marker=dict(symbol="circle", size=19, color=OKABE_ITO["blue"]),
                     customdata=[
                         [str(r["key_number"]), esc(r["label"]), esc(r["date"]), esc(r["event"])]
@@ -247,11 +260,11 @@ def administrations_timeline(
                     symbol="diamond",
                     size=9,
                     color=OKABE_ITO["black"],
-                    line=dict(color="white", width=1),
+                    line=dict(color=PAPER, width=1),
                     opacity=0.6,
                 ),
                 customdata=[
-                    [esc(r["date"]), esc(r["event"]), esc(r.get("institution", ""))]
+                    [esc(r["date"]), esc(r["event"]), body_text(r.get("institution"))]
                     for _, r in ev.iterrows()
                 ],
                 hovertemplate=(
@@ -277,7 +290,7 @@ def administrations_timeline(
                 x1=iso_date(band_end),
                 y0=0,
                 y1=1,
-                fillcolor="#f2f2f2",
+                fillcolor=BAND,
                 line=dict(width=0),
                 layer="below",
             )
@@ -304,7 +317,7 @@ def administrations_timeline(
             x1=PAPER_DATE,
             y0=0,
             y1=1,
-            line=dict(color="#444", width=1, dash="dot"),
+            line=dict(color=RULE, width=1, dash="dot"),
         )
     )
     annotations.append(
@@ -360,46 +373,48 @@ def administrations_timeline(
     return fig
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame | None) -> str:
-    """A sentence or three describing the timeline, computed from the data."""
+    """A few sentences describing the timeline, computed from the data."""
     adm = administrations.sort_values("term_start")
     parts = []
     n = len(adm)
     first, last = adm.iloc[0], adm.iloc[-1]
     parts.append(
-        f"{n} presidencies from {iso_date(first['term_start'])} ({first['president']}) to "
+        f"The timeline shows {n} presidencies, from {first['president']}'s, which began on "
+        f"{iso_date(first['term_start'])}, to "
         + (
-            f"{last['president']}, in office since {iso_date(last['term_start'])}."
+            f"{last['president']}'s, in office since {iso_date(last['term_start'])}."
             if is_missing(last["term_end"])
-            else f"{iso_date(last['term_end'])} ({last['president']})."
+            else f"{last['president']}'s, which ended on {iso_date(last['term_end'])}."
         )
     )
     cov = adm[adm["covered_by_paper"].fillna(False).astype(bool)]
     if len(cov):
-        covered_text = "; ".join(
-            f"{r['president']} ({iso_date(r['term_start'])[:4]} to {iso_date(r['term_end'])[:4]}):"
-            f" {r['regional_frame'] if not is_missing(r['regional_frame']) else 'no frame'}"
+        covered = [
+            f"{r['regional_frame'] if not is_missing(r['regional_frame']) else 'no frame'} to"
+            f" {r['president']} ({iso_date(r['term_start'])[:4]} to"
+            f" {iso_date(r['term_end'])[:4] or 'today'})"
             for _, r in cov.iterrows()
-        )
+        ]
         parts.append(
-            f"The paper covers {len(cov)} governments, each with its regional frame: "
-            f"{covered_text}."
+            f"The paper covers {len(cov)} of these governments and ascribes a regional frame to"
+            f" each: {_and(covered)}."
         )
     removed = adm[adm["end_reason"].astype(str).str.contains("removed", na=False)]
     if len(removed):
-        parts.append(
-            "Removed from office: "
-            + ", ".join(
-                f"{r['president']} ({iso_date(r['term_end'])})" for _, r in removed.iterrows()
-            )
-            + "."
-        )
+        who = [f"{r['president']} on {iso_date(r['term_end'])}" for _, r in removed.iterrows()]
+        was = "was" if len(who) == 1 else "were"
+        parts.append(f"Removed from office {was} {_and(who)}.")
     if events is not None and len(events):
         ev = events.copy()
         if "date_start" in ev:
             ev["_when"] = pd.to_datetime(ev["date_start"])
         key = key_events(ev)
-        parts.append(f"{len(events)} dated events are marked on the bottom row.")
+        parts.append(f"The bottom row marks {len(events)} dated events.")
         if len(key):
             listed = "; ".join(
                 f"{r['key_number']}, {r['date']}: {r['label']}" for _, r in key.iterrows()
@@ -417,7 +432,13 @@ def administrations_chart(tables: Tables, *, today: pd.Timestamp | str | None = 
     adm, events = tables.administrations, tables.events
     return Chart(
         name="administrations",
-        figure=administrations_timeline(adm, events, tables.acting_presidents, today=today),
+        figure=administrations_timeline(
+            adm,
+            events,
+            tables.acting_presidents,
+            today=today,
+            bodies=BodyNames.of(tables.institutions),
+        ),
         label="Timeline of the Republic of Korea's administrations since 1988, with events",
         summary=administrations_summary(adm, events),
         narrow_layout={"font": {"size": 10}, "legend": {"font": {"size": 10}}},
@@ -430,7 +451,9 @@ def administrations_tables(tables: Tables) -> tuple[DataTable, DataTable]:
     adm = adm.assign(
         term_start=adm["term_start"].map(iso_date), term_end=adm["term_end"].map(iso_date)
     )
-    events = tables.events[["id", "date", "event", "label", "institution", "source"]]
+    events = BodyNames.of(tables.institutions).relabel(
+        tables.events[["id", "date", "event", "label", "institution", "source"]], "institution"
+    )
     return (
         DataTable(adm, filename="administrations.csv", title="Data: the administrations"),
         DataTable(events, filename="events.csv", title="Data: the events marked on the timeline"),

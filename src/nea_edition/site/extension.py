@@ -6,9 +6,11 @@
    and produces a console error. The edition has no live kernels, so we unhook it entirely.
 
 2. Charts. The notebooks render charts as ``<div class="nea-chart">`` holding the figure as
-   JSON (``nea_edition.figures.render.chart_html``). Pages whose doctree contains one get two
-   deferred scripts: the site's own plotly.js and ``_static/nea-charts.js`` (from this
-   package's ``site/static/``), which draws them. Other pages load neither. Which plotly.js:
+   JSON (``nea_edition.figures.render.chart_html``). Pages whose doctree contains one get one
+   deferred script, ``_static/nea-charts.js`` (from this package's ``site/static/``), and its
+   stylesheet; the script fetches the site's own plotly.js (named in its ``data-plotly``
+   attribute) only when a chart comes into view or the reader first scrolls, then draws the
+   charts in the space their placeholders reserve. Other pages load neither. Which plotly.js:
 
    * ``site/static/plotly-edition-<version>.min.js``, a partial bundle of plotly.js with only the
      trace types the edition draws (scatter, bar, heatmap), built from plotly.js's own sources
@@ -182,8 +184,11 @@ def add_chart_assets(
     context: dict[str, Any],
     doctree: nodes.Node | None,
 ) -> None:
-    """On chart pages only: plotly.js, then the drawing script, both deferred (non-blocking).
+    """On chart pages only: the drawing script (deferred) and its styles; plotly.js waits.
 
+    The page does not load plotly.js itself: ``nea-charts.js`` fetches the file named in its
+    ``data-plotly`` attribute (from ``_static``, beside it) when a chart comes into view or
+    the reader first scrolls, so the text never waits for half a megabyte of script.
     Called through the builder, not ``app.add_js_file``, so nothing lands in the registry:
     Sphinx restores each page's script list after writing it, so other pages stay clean.
     """
@@ -193,8 +198,7 @@ def add_chart_assets(
     script = plotly_for_page(doctree)
     if script == plotly_js_name():
         app._nea_needs_full_plotly = True  # type: ignore[attr-defined]
-    builder.add_js_file(script, priority=600, defer="defer")
-    builder.add_js_file("nea-charts.js", priority=601, defer="defer")
+    builder.add_js_file("nea-charts.js", priority=601, defer="defer", **{"data-plotly": script})
     builder.add_css_file("nea-charts.css", priority=600)
 
 
