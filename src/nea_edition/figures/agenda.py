@@ -27,8 +27,10 @@ STATUS_COLOURS: dict[str, str] = {
     "reversed": OKABE_ITO["reddish purple"],
     "too-early": GREY,
 }
-#: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more).
-SQUARE_TEXT = "#000000"
+#: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more). Spelled
+#: as a name, so the dark-mode swap (``render.DARK``, by value) leaves it black on the squares;
+#: their white outlines, by contrast, become the dark page colour, as the gaps should.
+SQUARE_TEXT = "black"
 ROW_HEIGHT = 34
 
 
