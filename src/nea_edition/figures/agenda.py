@@ -95,9 +95,19 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
         )
     fig.update_layout(
         **base_layout(
-            height=190 + tallest * ROW_HEIGHT,
-            margin=dict(l=10, r=10, t=80, b=90),
-            legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title_text="Outcome: "),
+            height=210 + tallest * ROW_HEIGHT,
+            margin=dict(l=10, r=10, t=80, b=110),
+            # Entries of a fixed width wrap into rows before they reach the edge (the print
+            # column is narrower than the page's).
+            legend=dict(
+                orientation="h",
+                yanchor="top",
+                y=-0.01,
+                x=0,
+                title_text="Outcome: ",
+                entrywidth=150,
+                entrywidthmode="pixels",
+            ),
             hoverlabel=dict(align="left", font=dict(size=12)),
         )
     )
