@@ -46,6 +46,11 @@ def install(session: nox.Session, lock: str) -> None:
     stamp.write_text(spec)
 
 
+def install_node_tools(session: nox.Session) -> None:
+    """axe-core and Lighthouse: ``npm ci`` in tools/a11y, unless it already matches its lock."""
+    session.run("python", "-m", "nea_edition.lighthouse", "install")
+
+
 def validate_data(session: nox.Session) -> None:
     session.run("python", "-m", "nea_edition.checks.validation")
 
@@ -83,6 +88,7 @@ def tests(session: nox.Session) -> None:
     Arguments after ``--`` go to pytest alone: ``nox -s tests -- -k figures -x``.
     """
     install(session, "tests")
+    install_node_tools(session)
     build_book(session)
     session.run("pytest", *session.posargs)
 
@@ -116,8 +122,9 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure build times and page weight; writes book/_generated/benchmark.md."""
+    """Measure build times, page weight, Lighthouse; writes book/_generated/benchmark.md."""
     install(session, "tests")
+    install_node_tools(session)
     session.run("python", "-m", "nea_edition.bench", *session.posargs)
 
 

@@ -18,6 +18,11 @@ request of the first visit. "Drawn" is the ``nea-charts-drawn`` performance mark
 ``site/static/nea-charts.js`` sets when every chart on the page has been drawn, in ms from the
 start of navigation; median of three visits.
 
+Lighthouse (``nea_edition.lighthouse``): every page of the site, then every page of a stock
+Jupyter Book made with ``jupyter-book create`` and built with the same locked versions, in
+Lighthouse's default mobile run against a server that serves them as GitHub Pages does; the
+four scores, first and largest contentful paint, total blocking time, layout shift and bytes.
+
 Results go to stdout, ``book/_generated/benchmark.json`` and ``book/_generated/benchmark.md``
 (included in the membership-matrix page, the heaviest).
 """
@@ -40,7 +45,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nea_edition import clock
+from nea_edition import clock, lighthouse
 from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, QuietHandler, serve
 from nea_edition.paths import repo_root
 from nea_edition.site.notebook_cache import EXECUTED_MESSAGE
@@ -53,7 +58,14 @@ CHART_PAGES = (
     "book/06-after-2009.html",
 )
 IGNORE = shutil.ignore_patterns(
-    "_build", ".git", ".nox", ".venv", "test-artifacts", ".pytest_cache", ".ruff_cache"
+    "_build",
+    ".git",
+    ".nox",
+    ".venv",
+    "test-artifacts",
+    ".pytest_cache",
+    ".ruff_cache",
+    "node_modules",
 )
 #: The CSV edit of the "one CSV changed" rebuild: a policy banner gets a suffix.
 CHANGED_CSV = "data/administrations.csv"
@@ -395,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="repository (default: this one)")
     parser.add_argument("--out", type=Path, default=None, help="where benchmark.md/json go")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median kept)"
+    )
     args = parser.parse_args(argv)
     root = (args.root or repo_root()).resolve()
     out = args.out or root / "book" / "_generated"
@@ -419,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
             print("a build failed; no page measurements", file=sys.stderr)
             return 1
         pages = measure_pages(copy / "_build" / "html", repeats=args.repeats)
+        # Lighthouse on every page of the edition and of a stock Jupyter Book (lighthouse.py).
+        scores = lighthouse.bench(copy / "_build" / "html", runs=args.lighthouse_runs)
     for p in pages:
         print(
             f"page {p.page:60s} {p.requests:3d} requests {p.gzip_bytes / 1e6:6.2f} MB gzip"
@@ -434,10 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         "pages": [asdict(p) for p in pages],
         "plotly_js": plotly_sizes(),
         "targets": TARGETS,
+        "lighthouse": scores,
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "benchmark.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    markdown = render_markdown(result)
+    markdown = render_markdown(result) + "\n" + lighthouse.render_markdown(scores)
     (out / "benchmark.md").write_text(markdown, encoding="utf-8")
     print()
     print(markdown)

@@ -111,7 +111,9 @@ def outcomes_by(tables: Tables, column: str, kind: str | None = None) -> pd.Data
     table.insert(0, "items", total)
     table["at_least_in_part"] = table["realised"] + table["partly-realised"]
     table["came_about"] = (score / total).round(2)
-    table.columns.name = None
+    # The grouping's name heads the index column in the header's one row: as the index's name,
+    # pandas would write a second header row of empty cells (axe-core: empty-table-header).
+    table.columns.name, table.index.name = column, None
     return table.sort_values(["came_about", "items"], ascending=[False, False])
 
 
