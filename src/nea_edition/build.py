@@ -32,7 +32,9 @@ def staging_dir(root: Path) -> Path:
 def run_sphinx(root: Path, *, builder: str = "html", extra: list[str] | None = None) -> int:
     """Run Jupyter Book's Sphinx build strictly: every warning is an error, all listed at once."""
     cmd = [
-        str(Path(sys.executable).with_name("jupyter-book")),
+        sys.executable,
+        "-m",
+        "nea_edition.jupyter_book_process",  # the jupyter-book CLI, without the slow exit
         "build",
         str(root),
         "--path-output",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from docutils import nodes
@@ -35,12 +36,22 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from nea_edition.checks.validation import split_keys
-from nea_edition.data.agenda import PLAIN, SECTIONS, section_number
 from nea_edition.site.endnotes_directive import _source_markdown, escape, read_rows
 
 AGENDA_CSV = Path("data") / "agenda.csv"
 EVENTS_CSV = Path("data") / "events.csv"
 DESCRIPTOR = Path("data") / "datapackage.json"
+
+
+def _agenda() -> ModuleType:
+    """The agenda's data module, imported only when a directive runs.
+
+    It imports pandas, which would otherwise load at every Sphinx start-up (about 0.4 s), also
+    in a rebuild that reads no page with an agenda directive.
+    """
+    from nea_edition.data import agenda
+
+    return agenda
 
 
 def _sources(value: str) -> str:
@@ -49,18 +60,19 @@ def _sources(value: str) -> str:
 
 def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -> str:
     """MyST text for every item, grouped by the paper's section, in the table's order."""
+    data = _agenda()
     by_id = {row["id"]: row for row in events}
     numbered = [dict(row, number=f"A{i}") for i, row in enumerate(agenda, start=1)]
     out: list[str] = []
-    for section, rows in groupby(numbered, key=lambda r: section_number(r["section"])):
+    for section, rows in groupby(numbered, key=lambda r: data.section_number(r["section"])):
         out += [
-            "```{rubric} " + f"Section {section}: {SECTIONS[section]}",
+            "```{rubric} " + f"Section {section}: {data.SECTIONS[section]}",
             ":class: nea-agenda-section",
             "```",
             "",
         ]
         for row in rows:
-            status = PLAIN.get(row["status"], row["status"])
+            status = data.PLAIN.get(row["status"], row["status"])
             out += [
                 "```{rubric} " + f"{row['number']}. {escape(row['item'])}",
                 f":name: agenda-{row['id']}",
@@ -90,10 +102,11 @@ def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -
 
 def links_markdown(agenda: list[dict[str, str]], docname: str) -> str:
     """MyST bullets linking a section page to its own items in the afterword, with outcomes."""
+    data = _agenda()
     out = []
     for row in agenda:
         if row["section"] == docname:
-            status = PLAIN.get(row["status"], row["status"])
+            status = data.PLAIN.get(row["status"], row["status"])
             out.append(f"- {{ref}}`agenda-{row['id']}`: **{status}**.")
     if not out:
         return "The afterword lists no item of the agenda from this page.\n"
@@ -105,10 +118,11 @@ def scale_markdown(descriptor: dict[str, Any]) -> str:
     resource = next(r for r in descriptor["resources"] if r["name"] == "agenda")
     spec = next(f for f in resource["schema"]["fields"] if f["name"] == "status")
     definitions = spec.get("enumDescriptions", {})
+    data = _agenda()
     out = []
     for value in spec["constraints"]["enum"]:
         out += [
-            f"{PLAIN.get(value, value).capitalize()} (`{value}`)",
+            f"{data.PLAIN.get(value, value).capitalize()} (`{value}`)",
             f": {definitions[value]}",
             "",
         ]

@@ -306,10 +306,15 @@ def find_terms(
         for pattern in term.patterns + (term.figure_patterns if figure else []):
             found += [(m.start(), m.end(), term) for m in pattern.finditer(text)]
     found.sort(key=lambda hit: (-(hit[1] - hit[0]), hit[0]))
+    # One flag per character already claimed by a longer form: checking a hit against this
+    # costs its own length, where comparing it with every hit taken so far was quadratic (a
+    # chart's text holds thousands of hits, and that made reading the pages take seconds).
+    claimed = bytearray(len(text))
     taken: list[tuple[int, int, Term]] = []
-    for hit in found:
-        if all(hit[1] <= t[0] or hit[0] >= t[1] for t in taken):
-            taken.append(hit)
+    for start, end, term in found:
+        if claimed.find(1, start, end) == -1:
+            claimed[start:end] = b"\1" * (end - start)
+            taken.append((start, end, term))
     return sorted(taken, key=lambda hit: hit[0])
 
 
