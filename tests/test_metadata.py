@@ -349,6 +349,19 @@ def based_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield book
 
 
+def processes_naming(path: Path) -> list[str]:
+    """Command lines of running processes that mention ``path``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(path) in text:
+            found.append(text)
+    return found
+
+
 def run_build(book: Path) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "nea_edition.build", "--root", str(book)],
@@ -357,8 +370,12 @@ def run_build(book: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         cwd=book,
         env={**os.environ, "NEA_EDITION_ROOT": str(book), metadata.BASE_URL_ENV: BASE},
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # With a base URL, sphinx-sitemap forks a helper process; the build must stop it (a
+    # leftover held the output pipes open, and a caller like this one waited for ever).
+    assert processes_naming(book) == [], processes_naming(book)
     return result
 
 

@@ -4,13 +4,18 @@ When Sphinx has written the site and the environment, a Python process still spe
 second tearing down what the build left in memory (every module, doctree and template of
 Jupyter Book, Sphinx, myst-nb and the theme) before it exits. Nothing of that reaches a file:
 Sphinx, jupyter-cache and the edition write and close every file before the command returns.
-So once the command has returned and its output is flushed, the process ends at once with
-its exit code. Arguments are Jupyter Book's own (``python -m nea_edition.jupyter_book_process
-build ROOT ...``).
+So once the command has returned, the exit handlers have run and the output is flushed, the
+process ends at once with its exit code. The exit handlers must run: sphinx-sitemap starts a
+``multiprocessing`` manager, a forked process that only its handler stops, and left running it
+would hold the build's output pipes open (a caller reading them would wait for ever).
+
+Arguments are Jupyter Book's own:
+``python -m nea_edition.jupyter_book_process build ROOT ...``.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 
@@ -34,6 +39,7 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     status = main(sys.argv[1:])
+    atexit._run_exitfuncs()  # what a normal exit runs first; only the teardown after it is skipped
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
