@@ -32,6 +32,9 @@ def test_only_icon_rules_nobody_uses_are_dropped() -> None:
     # Rules of any other form stay, whatever their classes.
     assert ".a{color:red}" in kept and ".fa-solid:before{content:var(--fa)}" in kept
     assert '.fa-moon:before{content:"\\f186";color:red}' in kept
+    # An icon selector inside another rule's selector list is that rule's, and stays.
+    mixed = '.x .fa-sun:before{content:"\\f185"}.y,.fa-sun:before{content:"\\f185"}'
+    assert keep_used_icon_rules(mixed, set()) == mixed
 
 
 def test_code_points_are_the_escapes_and_private_use_characters() -> None:

@@ -30,7 +30,12 @@ from pathlib import Path
 FONTS = ("vendor/fontawesome/webfonts/fa-solid-900.woff2",)
 CUT_NAME = "nea-icons-{key}.woff2"
 
-ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+::?before,?)+)\{content:\"[^\"]*\"\}")
+#: A whole rule of icon selectors only: it must start where a rule starts (after a rule or a
+#: block opens, or after the bundle's file comment), or ``.x .fa-y:before{...}`` and
+#: ``.x,.fa-y:before{...}`` would lose their icon part and break the rule before them.
+ICON_RULE = re.compile(
+    r"(?:(?<=[{}])|(?<=\*/\n)|^)((?:\.fa-[a-z0-9-]+::?before,?)+)\{content:\"[^\"]*\"\}"
+)
 ICON_CLASS = re.compile(r"fa-[a-z0-9-]+")
 #: A CSS escape (``\f0c9``) or a character of Unicode's private use areas, where icons live.
 ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})")
