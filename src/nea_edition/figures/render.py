@@ -127,6 +127,17 @@ PLOT_CONFIG: dict[str, object] = {
 
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif")
 
+#: Both axes of the template: light grid lines, no tick marks, room for their labels.
+AXIS = {
+    "gridcolor": GRID,
+    "linecolor": GRID,
+    "zerolinecolor": GRID,
+    "tickcolor": RULE,
+    "ticks": "",
+    "automargin": True,
+    "title": {"standoff": 15},
+}
+
 #: The edition's plotly template: plotly_white's look in the tokens above (so dark mode reaches
 #: every default), Okabe & Ito's colours, and a fraction of plotly_white's size in the page.
 TEMPLATE: dict = {
@@ -142,24 +153,8 @@ TEMPLATE: dict = {
             "bordercolor": RULE,
             "font": {"color": INK, **FONT},
         },
-        "xaxis": {
-            "gridcolor": GRID,
-            "linecolor": GRID,
-            "zerolinecolor": GRID,
-            "tickcolor": RULE,
-            "ticks": "",
-            "automargin": True,
-            "title": {"standoff": 15},
-        },
-        "yaxis": {
-            "gridcolor": GRID,
-            "linecolor": GRID,
-            "zerolinecolor": GRID,
-            "tickcolor": RULE,
-            "ticks": "",
-            "automargin": True,
-            "title": {"standoff": 15},
-        },
+        "xaxis": AXIS,
+        "yaxis": AXIS,
         "legend": {"bgcolor": PAPER, "font": {"color": INK}},
         "modebar": {"bgcolor": PAPER, "color": MUTED, "activecolor": INK},
     },
