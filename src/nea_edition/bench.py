@@ -30,7 +30,6 @@ Results go to stdout, ``book/_generated/benchmark.json`` and ``book/_generated/b
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import os
@@ -46,7 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nea_edition import clock, lighthouse
-from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, QuietHandler, serve
+from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, PagesHandler, serve
 from nea_edition.paths import repo_root
 from nea_edition.site.notebook_cache import EXECUTED_MESSAGE
 
@@ -197,35 +196,16 @@ def change_one_csv(root: Path) -> str:
 # a gzip-serving static server
 
 
-@functools.lru_cache(maxsize=512)
-def _gzipped(path: str, mtime_ns: int) -> bytes:
-    """Compress each file once, as a server with pre-compressed or cached responses does."""
-    return gzip.compress(Path(path).read_bytes(), compresslevel=6)
+class GzipHandler(PagesHandler):
+    """Static files, every one gzip-compressed (level 6) when the client accepts it.
 
-
-class GzipHandler(QuietHandler):
-    """Static files, gzip-compressed (level 6) when the client accepts it, as a server would.
-
-    Compressed bodies are cached, so timings are not inflated by compressing plotly.js on
-    every request (a production server would serve pre-compressed files).
+    The Pages-like server's compressed bodies are cached, so timings are not inflated by
+    compressing plotly.js on every request (a production server would serve pre-compressed
+    files); nothing is cached by the browser, since each visit measures a first one.
     """
 
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
-            return super().send_head()
-        body = _gzipped(str(path), path.stat().st_mtime_ns)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
+    compressible = re.compile("")
+    cache_control = "no-store"
 
 
 def measure_pages(site: Path, repeats: int = 3) -> list[PageRun]:

@@ -56,11 +56,15 @@ class PagesHandler(QuietHandler):
     Text is gzip-compressed (level 6) when the client accepts it, every response says
     ``Cache-Control: max-age=600``, and a missing file is a 404. Lighthouse's scores depend
     on these (compression and cache lifetime are audited), so measuring against a plain
-    ``http.server`` would judge a site that is never published.
+    ``http.server`` would judge a site that is never published. A subclass may compress
+    other types (``compressible``) or cache otherwise (``cache_control``).
     """
 
+    compressible = COMPRESSIBLE
+    cache_control = PAGES_CACHE_CONTROL
+
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", PAGES_CACHE_CONTROL)
+        self.send_header("Cache-Control", self.cache_control)
         super().end_headers()
 
     def send_head(self):  # type: ignore[no-untyped-def]
@@ -69,7 +73,7 @@ class PagesHandler(QuietHandler):
             path = path / "index.html"
         ctype = self.guess_type(str(path))
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and COMPRESSIBLE.match(ctype)):
+        if not (accepts and path.is_file() and self.compressible.match(ctype)):
             return super().send_head()
         stat = path.stat()
         body = _gzipped(str(path), stat.st_mtime_ns)
