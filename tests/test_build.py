@@ -86,6 +86,28 @@ def test_publish_swaps_in_the_staged_site_whole(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html", "staging"]
 
 
+def test_publish_reuses_unchanged_files_and_never_shares_them_with_staging(tmp_path: Path) -> None:
+    staged = tmp_path / "_build" / "staging" / "_build" / "html"
+    staged.mkdir(parents=True)
+    (staged / "same.html").write_text("same", encoding="utf-8")
+    (staged / "edited.html").write_text("old!", encoding="utf-8")
+    site = book_build.publish(tmp_path)
+    reused = (site / "same.html").stat().st_ino
+
+    edited = staged / "edited.html"
+    edited.write_text("new!", encoding="utf-8")  # same size: only the time tells it changed
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+    site = book_build.publish(tmp_path)
+    assert (site / "edited.html").read_text(encoding="utf-8") == "new!"
+    assert (site / "same.html").stat().st_ino == reused, "an unchanged file is linked, not copied"
+
+    # Sphinx rewrites staged files in place: that must never reach the published site.
+    (staged / "same.html").write_text("half-written", encoding="utf-8")
+    (staged / "edited.html").write_text("half", encoding="utf-8")
+    assert (site / "same.html").read_text(encoding="utf-8") == "same"
+    assert (site / "edited.html").read_text(encoding="utf-8") == "new!"
+
+
 def test_bad_data_stops_the_build_before_any_page_is_written(small_book: Path) -> None:
     good = run_build(small_book)
     assert good.returncode == 0, good.stdout + good.stderr
@@ -106,7 +128,10 @@ def test_bad_data_stops_the_build_before_any_page_is_written(small_book: Path) -
     assert f"countries.csv:{len(lines)}" in output, output
     assert "'kor'" in output
     assert "REFUSED" in output
-    assert staged.stat().st_mtime_ns == staged_mtime, "Sphinx must not have run"
+    # Sphinx starts while the driver validates, and stops at the gate on the refusal.
+    assert "refused the data: stopping before any page is read" in output, output
+    assert "reading sources" not in output, "no page may be read from invalid data"
+    assert staged.stat().st_mtime_ns == staged_mtime, "Sphinx must not have written a page"
     assert (site / "book" / "page.html").read_text(encoding="utf-8") == before
 
 

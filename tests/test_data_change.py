@@ -11,12 +11,14 @@ rebuild with nothing changed must execute no notebook. Slow: three builds, a few
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import pytest
 
 from nea_edition import bench
 from nea_edition.localserver import serve
+from nea_edition.site import warm_kernels
 
 pytestmark = pytest.mark.build
 
@@ -62,7 +64,7 @@ def test_cold_build_executes_every_notebook(rebuilt: dict) -> None:
 
 def declaring(table: str) -> list[str]:
     """The notebook pages whose front matter declares ``table`` among their inputs."""
-    from nea_edition.site.extension import declared_tables
+    from nea_edition.site.notebook_inputs import declared_tables
 
     return sorted(
         p.relative_to(ROOT).with_suffix("").as_posix()
@@ -84,6 +86,14 @@ def test_a_csv_change_reexecutes_the_notebooks_that_read_it_and_no_other(rebuilt
     assert "book/02-strategic-thought/figure-administrations" in executed
     # the membership matrix reads no administration: it must not run again
     assert "book/04-security-cooperation/figure-membership-matrix" not in executed
+    # their kernels started while Sphinx was starting up, one per core (site.warm_kernels)
+    assert rebuilt["second"].warm == executed[: os.cpu_count() or 1]
+
+
+def test_no_kernel_starts_early_when_no_notebook_input_changed(rebuilt: dict) -> None:
+    assert rebuilt["forced"].exit_code == 0
+    assert not rebuilt["forced"].warm
+    assert warm_kernels.STARTED_MESSAGE not in rebuilt["forced"].log
 
 
 def test_the_changed_text_arrives_escaped(rebuilt: dict) -> None:

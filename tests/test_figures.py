@@ -19,7 +19,7 @@ import pytest
 from nea_edition import data, figures
 from nea_edition.figures import render
 from nea_edition.figures.global_korea import RING_FILLS
-from nea_edition.site import extension
+from nea_edition.site import extension, notebook_inputs
 
 XSS = "<script>alert(1)</script>"
 
@@ -664,26 +664,26 @@ def _package(tmp_path: Path, **tables: str) -> Path:
 
 def test_a_table_fingerprint_changes_with_its_csv_and_schema_only(tmp_path: Path) -> None:
     folder = _package(tmp_path, a="x\n1\n", b="y\n1\n")
-    first = extension.table_fingerprint(folder, "a")
+    first = notebook_inputs.table_fingerprint(folder, "a")
     (folder / "a.csv").write_text("x\n2\n")
-    assert extension.table_fingerprint(folder, "a") != first
+    assert notebook_inputs.table_fingerprint(folder, "a") != first
     (folder / "a.csv").write_text("x\n1\n")
-    assert extension.table_fingerprint(folder, "a") == first  # content, not mtime
+    assert notebook_inputs.table_fingerprint(folder, "a") == first  # content, not mtime
     (folder / "b.csv").write_text("y\n2\n")
-    assert extension.table_fingerprint(folder, "a") == first  # another table: no effect
+    assert notebook_inputs.table_fingerprint(folder, "a") == first  # another table: no effect
     descriptor = json.loads((folder / "datapackage.json").read_text())
     descriptor["resources"][0]["schema"]["fields"] = [{"name": "x", "type": "integer"}]
     (folder / "datapackage.json").write_text(json.dumps(descriptor))
-    assert extension.table_fingerprint(folder, "a") != first  # its schema types the frame
+    assert notebook_inputs.table_fingerprint(folder, "a") != first  # its schema types the frame
 
 
 def test_a_notebook_fingerprint_covers_exactly_its_declared_tables(tmp_path: Path) -> None:
     folder = _package(tmp_path, a="x\n1\n", b="y\n1\n")
-    reads_a, reads_both = extension.Fingerprints(tmp_path).of(("a",)), None
-    reads_both = extension.Fingerprints(tmp_path).of(("a", "b"))
+    reads_a, reads_both = notebook_inputs.Fingerprints(tmp_path).of(("a",)), None
+    reads_both = notebook_inputs.Fingerprints(tmp_path).of(("a", "b"))
     (folder / "b.csv").write_text("y\n2\n")
-    assert extension.Fingerprints(tmp_path).of(("a",)) == reads_a
-    assert extension.Fingerprints(tmp_path).of(("a", "b")) != reads_both
+    assert notebook_inputs.Fingerprints(tmp_path).of(("a",)) == reads_a
+    assert notebook_inputs.Fingerprints(tmp_path).of(("a", "b")) != reads_both
 
 
 def test_fingerprint_covers_the_figure_and_data_modules_only() -> None:
@@ -691,7 +691,7 @@ def test_fingerprint_covers_the_figure_and_data_modules_only() -> None:
     hashed = {
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
-        if extension.notebook_module(p)
+        if notebook_inputs.notebook_module(p)
     }
     # every module a notebook imports, in the subpackages too
     assert {
@@ -702,7 +702,7 @@ def test_fingerprint_covers_the_figure_and_data_modules_only() -> None:
     } <= hashed  # fmt: skip
     # never the Sphinx side, the build or the benchmark
     assert not {p for p in hashed if p.startswith("site/")}
-    assert not hashed & {"build.py", "bench.py"}
+    assert not hashed & {"build.py", "bench.py", "jupyter_book_process.py", "validation_gate.py"}
 
 
 def test_the_data_layer_never_imports_the_figures() -> None:
@@ -725,12 +725,12 @@ def test_the_data_layer_never_imports_the_figures() -> None:
 
 def test_the_inputs_cell_goes_to_notebooks_that_declare_their_tables() -> None:
     nb = "---\nkernelspec:\n  name: python3\nnea_edition:\n  tables: [events, agenda]\n---\n# T\n"
-    assert extension.is_notebook_source(nb)
-    assert not extension.is_notebook_source("# Plain page\n")
-    assert not extension.is_notebook_source("---\ntitle: x\n---\n# Page\n")
-    assert extension.declared_tables(nb) == ("agenda", "events")
-    assert extension.declared_tables("---\nkernelspec:\n  name: python3\n---\n") is None
-    cell = extension.inputs_cell("abc", ("agenda", "events"))
+    assert notebook_inputs.is_notebook_source(nb)
+    assert not notebook_inputs.is_notebook_source("# Plain page\n")
+    assert not notebook_inputs.is_notebook_source("---\ntitle: x\n---\n# Page\n")
+    assert notebook_inputs.declared_tables(nb) == ("agenda", "events")
+    assert notebook_inputs.declared_tables("---\nkernelspec:\n  name: python3\n---\n") is None
+    cell = notebook_inputs.inputs_cell("abc", ("agenda", "events"))
     assert "remove-cell" in cell and "abc" in cell and cell.count("```") == 2
     assert "os.environ['NEA_EDITION_TABLES'] = 'agenda,events'" in cell
 

@@ -47,7 +47,7 @@ from pathlib import Path
 from nea_edition import clock, lighthouse
 from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, PagesHandler, serve
 from nea_edition.paths import repo_root
-from nea_edition.site.notebook_cache import EXECUTED_MESSAGE
+from nea_edition.site.notebook_cache import EXECUTED_MESSAGE, WARM_MESSAGE
 
 CHART_PAGES = (
     "book/02-strategic-thought/figure-administrations.html",
@@ -86,6 +86,9 @@ class BuildRun:
     exit_code: int
     executed_pages: list[str] = field(default_factory=list)
     up_to_date: bool = False  # the build driver found every input unchanged: no Sphinx pass
+    #: Notebooks executed in a kernel the Sphinx process started early (site.warm_kernels).
+    warm: list[str] = field(default_factory=list)
+    log: str = field(default="", repr=False)
 
 
 @dataclass
@@ -144,6 +147,8 @@ def build(
         cached=len(re.findall(r"Using cached notebook", log)) - len(pages),
         exit_code=proc.returncode,
         executed_pages=pages,
+        log=log,
+        warm=sorted(re.findall(re.escape(EXECUTED_MESSAGE) + rf": (\S+) \(.*{WARM_MESSAGE}", log)),
         up_to_date="Site is up to date" in log,
     )
 
@@ -427,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs,"
         f" Python {platform.python_version()}",
         "changed": changed,
-        "builds": [asdict(r) for r in runs],
+        "builds": [{k: v for k, v in asdict(r).items() if k != "log"} for r in runs],
         "pages": [asdict(p) for p in pages],
         "plotly_js": plotly_sizes(),
         "targets": TARGETS,

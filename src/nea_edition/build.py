@@ -16,12 +16,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from nea_edition import clock
+from nea_edition import clock, validation_gate
 from nea_edition.checks import validation
-from nea_edition.checks.errors import report
-from nea_edition.paths import VALIDATED_ENV, repo_root
+from nea_edition.checks.errors import Problem, report
+from nea_edition.paths import NOTEBOOK_RECORD_ENV, VALIDATED_ENV, repo_root
+from nea_edition.site import warm_kernels
 
 
 def staging_dir(root: Path) -> Path:
@@ -29,8 +31,14 @@ def staging_dir(root: Path) -> Path:
     return root / "_build" / "staging"
 
 
-def run_sphinx(root: Path, *, builder: str = "html", extra: list[str] | None = None) -> int:
-    """Run Jupyter Book's Sphinx build strictly: every warning is an error, all listed at once."""
+def start_sphinx(
+    root: Path, *, builder: str = "html", extra: list[str] | None = None, gate: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start Jupyter Book's Sphinx build, strictly: every warning is an error, all listed at once.
+
+    ``gate`` is the read end of a ``validation_gate`` pipe: Sphinx then reads no page before
+    the driver's verdict on the data arrives through it.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -47,13 +55,49 @@ def run_sphinx(root: Path, *, builder: str = "html", extra: list[str] | None = N
     ]
     # The edition's "today" is the last commit's, for Sphinx and every notebook it executes,
     # so two builds of one commit agree whatever day they run (nea_edition.clock).
-    # It has validated the data (validate_inputs), so neither Sphinx nor a notebook does again.
+    # The driver validates the data (validate_and_build_site), so no notebook does again.
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": str(clock.source_date_epoch(root)),
         VALIDATED_ENV: "1",
     }
-    return subprocess.call(cmd, cwd=root, env=env)
+    if gate is not None:
+        env[validation_gate.GATE_ENV] = str(gate)
+    # Where the extension records each notebook's inputs after a good build: from it the next
+    # Sphinx process knows which kernels to start before it even imports Sphinx.
+    env[NOTEBOOK_RECORD_ENV] = str(
+        staging_dir(root) / "_build" / ".doctrees" / warm_kernels.RECORD_NAME
+    )
+    return subprocess.Popen(cmd, cwd=root, env=env, pass_fds=() if gate is None else (gate,))
+
+
+def validate_and_build_site(root: Path, *, extra: list[str] | None = None) -> int:
+    """Validate the inputs while Sphinx starts up, and let Sphinx read only valid data.
+
+    The two take most of a second each and need nothing from each other until Sphinx is about
+    to read a page (``nea_edition.validation_gate``), so they run side by side. Problems are
+    reported once Sphinx has stopped, so that its output and the report do not interleave.
+    """
+    read_end, write_end = validation_gate.open_gate()
+    try:
+        sphinx = start_sphinx(root, extra=extra, gate=read_end)
+    except BaseException:
+        os.close(write_end)
+        raise
+    finally:
+        os.close(read_end)
+    valid = False
+    try:
+        problems = validation.validate(root / "data", root / "references.bib")
+        valid = not problems
+    finally:
+        # If the validator itself fails, Sphinx is told "refused" and stops as well.
+        validation_gate.send_verdict(write_end, valid=valid)
+        code = sphinx.wait()
+    if problems:
+        refuse(root, problems)
+        return 1
+    return code
 
 
 def publish(root: Path) -> Path:
@@ -68,7 +112,12 @@ def publish(root: Path) -> Path:
     # .buildinfo records a hash of the configuration, absolute paths included: it serves
     # Sphinx's incremental builds in staging and means nothing to a reader, so the published
     # site leaves it out (two checkouts of one commit then publish byte-identical sites).
-    shutil.copytree(staged, incoming, ignore=shutil.ignore_patterns(".buildinfo"))
+    shutil.copytree(
+        staged,
+        incoming,
+        ignore=shutil.ignore_patterns(".buildinfo"),
+        copy_function=_reuse_published(staged, site),
+    )
     if site.exists():
         site.rename(outgoing)
     incoming.rename(site)
@@ -77,18 +126,38 @@ def publish(root: Path) -> Path:
     return site
 
 
-def validate_inputs(root: Path) -> int:
-    """Validate data/ and references.bib; any problem stops the build before a page is written."""
-    problems = validation.validate(root / "data", root / "references.bib")
-    if problems:
-        print(report(problems), file=sys.stderr)
-        print(
-            f"\nBuild REFUSED: fix the data first; the last good site in {root / '_build' / 'html'}"
-            " was left untouched.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+def _reuse_published(staged: Path, site: Path) -> Callable[[str, str], object]:
+    """A copy function that hard-links a file unchanged since the last publication.
+
+    Sphinx rewrites only the pages a change touches, and a rewritten file gets a new
+    modification time; a staged file whose size and modification time (kept by ``copy2``) still
+    match its published copy is that copy, so the new site links to it rather than copying
+    the 14 MB site afresh (rsync's quick check). Nothing ever writes into a published site
+    (it is only renamed and removed), so a linked file cannot change under a reader.
+    """
+
+    def copy(source: str, target: str) -> object:
+        published = site / Path(source).relative_to(staged)
+        try:
+            old, new = published.stat(), os.stat(source)
+            if (old.st_size, old.st_mtime_ns) == (new.st_size, new.st_mtime_ns):
+                os.link(published, target)
+                return target
+        except OSError:
+            pass  # not published before, or no hard links here: copy it
+        return shutil.copy2(source, target)
+
+    return copy
+
+
+def refuse(root: Path, problems: list[Problem]) -> None:
+    """Report every problem in data/ and references.bib: the build stops, nothing is published."""
+    print(report(problems), file=sys.stderr)
+    print(
+        f"\nBuild REFUSED: fix the data first; the last good site in {root / '_build' / 'html'}"
+        " was left untouched.",
+        file=sys.stderr,
+    )
 
 
 #: Everything a build reads. A change to any of these files, to the Python version or to the
@@ -156,6 +225,46 @@ def build_distributions(project: str = PROJECT) -> list[str]:
     return sorted(f"{name}=={version}" for name, version in found.items())
 
 
+def installed_state() -> str:
+    """A digest of what is installed where this interpreter imports from.
+
+    Every installed distribution has a ``*.dist-info`` (or ``*.egg-info``) folder named with
+    its version, made anew when it is installed, upgraded or reinstalled: their names and
+    modification times change whenever ``build_distributions`` could.
+    """
+    digest = hashlib.sha256(sys.prefix.encode())
+    for folder in sys.path:
+        try:
+            entries = sorted(os.scandir(folder or "."), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith((".dist-info", ".egg-info")):
+                digest.update(f"\n{folder}/{entry.name} {entry.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def cached_build_distributions(cache: Path) -> list[str]:
+    """``build_distributions()``, remembered in ``cache`` while ``installed_state`` holds.
+
+    Reading the metadata of a hundred distributions takes a fifth of a second of every build,
+    the up-to-date check included; listing their folders takes a few milliseconds.
+    """
+    state = installed_state()
+    try:
+        known = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(sys.prefix)
+    if isinstance(entry, dict) and entry.get("state") == state:
+        return list(entry["distributions"])
+    versions = build_distributions()
+    known[sys.prefix] = {"state": state, "distributions": versions}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return versions
+
+
 #: Environment variables that change every page: the site's base URL (canonical links, sitemap,
 #: absolute URLs in the metadata; nea_edition.site.metadata).
 SETUP_ENV = ("NEA_EDITION_BASE_URL",)
@@ -164,7 +273,8 @@ SETUP_ENV = ("NEA_EDITION_BASE_URL",)
 def setup_fingerprint(root: Path) -> str:
     """SHA-256 of the configuration, the package, the versions the build uses and ``SETUP_ENV``."""
     digest = _digest_files(root, SETUP_FILES, SETUP_DIRS)
-    digest.update("\n".join([sys.version, str(root.resolve()), *build_distributions()]).encode())
+    versions = cached_build_distributions(root / "_build" / "build-distributions.json")
+    digest.update("\n".join([sys.version, str(root.resolve()), *versions]).encode())
     for name in SETUP_ENV:
         digest.update(f"\n{name}={os.environ.get(name, '').strip()}".encode())
     return digest.hexdigest()
@@ -210,7 +320,7 @@ def build(root: Path | None = None, *, extra: list[str] | None = None, force: bo
     if last.get("setup") not in (None, current["setup"]) and "--all" not in extra:
         print("Configuration, package or installed versions changed: rebuilding every page.")
         extra.append("--all")
-    code = validate_inputs(root) or run_sphinx(root, extra=extra)
+    code = validate_and_build_site(root, extra=extra)
     if code == 0:
         # The whole edition as one PDF, printed from the staged pages where Chromium is present.
         from nea_edition import pdf
@@ -241,4 +351,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # The driver ends as soon as its work is done and its output flushed: it has imported the
+    # validator (frictionless and its dependencies), whose teardown would add a fifth of a
+    # second to every build. It starts no process that outlives it and has no exit handler.
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -21,7 +21,24 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    """Run ``jupyter-book ARGV`` and return its exit code (click's, as the CLI would exit)."""
+    """Run ``jupyter-book ARGV`` and return its exit code (click's, as the CLI would exit).
+
+    Before Jupyter Book is even imported, the kernels of the notebooks whose inputs changed
+    start on the other core (``site.warm_kernels``), when the build driver names the record
+    of the last build's inputs.
+    """
+    from nea_edition.paths import NOTEBOOK_RECORD_ENV
+
+    record = os.environ.get(NOTEBOOK_RECORD_ENV)
+    if argv[:1] == ["build"] and len(argv) > 1 and record:
+        from pathlib import Path
+
+        from nea_edition.site import warm_kernels
+
+        started = warm_kernels.start(Path(argv[1]), Path(record))
+        if started:
+            print(f"{warm_kernels.STARTED_MESSAGE}: {', '.join(started)}", flush=True)
+
     from jupyter_book.cli.main import main as jupyter_book
 
     try:

@@ -50,7 +50,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -66,22 +65,19 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from nea_edition.paths import DECLARED_TABLES_ENV, VALIDATED_ENV
+from nea_edition.paths import VALIDATED_ENV
+from nea_edition.site.notebook_inputs import (
+    Fingerprints,
+    declared_tables,
+    inputs_cell,
+    is_notebook_source,
+)
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("static")
-#: The ``nea_edition`` package, whose modules the notebooks import (``figures/``, ``data/``...).
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-#: Package modules (paths relative to ``PACKAGE_DIR``) that run only at build or bench time:
-#: editing them cannot change a figure. Everything under ``NOT_IN_NOTEBOOKS_DIRS`` is skipped too.
-NOT_IN_NOTEBOOKS = frozenset({"build.py", "bench.py", "checks/bibliography.py"})
-#: Subpackages that never run in a notebook: the Sphinx side (this module among them).
-NOT_IN_NOTEBOOKS_DIRS = frozenset({"site"})
 #: The marker ``figures.render.chart_html`` writes; a page containing it needs plotly.js.
 CHART_MARKER = 'class="nea-chart"'
-#: First line of the injected cell; tests and the benchmark look for it.
-FINGERPRINT_PREFIX = "# nea-edition inputs fingerprint:"
 ENV_ATTR = "nea_input_fingerprints"
 
 
@@ -220,114 +216,12 @@ def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
 # 3. data-aware caching
 
 
-def notebook_module(path: Path) -> bool:
-    """Whether a module of the package can run in a notebook (and so change what it draws)."""
-    relative = path.relative_to(PACKAGE_DIR)
-    if relative.parts[0] in NOT_IN_NOTEBOOKS_DIRS or "__pycache__" in relative.parts:
-        return False
-    return relative.as_posix() not in NOT_IN_NOTEBOOKS
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def code_fingerprint() -> str:
-    """The notebook-side package modules, the plotly version and the edition's date.
-
-    Every notebook depends on these: the figure code draws, plotly writes the JSON, and the
-    figures run to the edition's today (``nea_edition.clock``, the last commit's date).
-    """
-    import plotly
-
-    from nea_edition import clock
-
-    digest = hashlib.sha256(f"plotly {plotly.__version__}\nedition date {clock.today()}\n".encode())
-    for path in sorted(p for p in PACKAGE_DIR.rglob("*.py") if notebook_module(p)):
-        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def table_fingerprint(data_dir: Path, name: str) -> str:
-    """One table as a notebook reads it: its CSV and its schema in ``datapackage.json``."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    resource = next((r for r in descriptor["resources"] if r["name"] == name), None)
-    if resource is None:
-        raise ValueError(f"no table {name!r} in {data_dir / 'datapackage.json'}")
-    csv = (data_dir / resource["path"]).read_bytes()
-    return _sha(json.dumps(resource, sort_keys=True).encode() + b"\0" + csv)
-
-
-def front_matter(text: str) -> dict[str, Any]:
-    """The YAML front matter of a MyST page ({} when it has none)."""
-    import yaml
-
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    if end == -1:
-        return {}
-    data = yaml.safe_load(text[3:end]) or {}
-    return data if isinstance(data, dict) else {}
-
-
-def is_notebook_source(text: str) -> bool:
-    """A MyST Markdown notebook: front matter that declares a kernel."""
-    return "kernelspec" in front_matter(text)
-
-
-def declared_tables(text: str) -> tuple[str, ...] | None:
-    """The tables a notebook page declares it reads (``nea_edition: {tables: [...]}``)."""
-    settings = front_matter(text).get("nea_edition")
-    if not isinstance(settings, dict) or not isinstance(settings.get("tables"), list):
-        return None
-    return tuple(sorted(str(name) for name in settings["tables"]))
-
-
-class Fingerprints:
-    """Per-build cache of the fingerprints: the inputs cannot change while Sphinx runs."""
-
-    def __init__(self, srcdir: Path) -> None:
-        self.data_dir = srcdir / "data"
-        self._code: str | None = None
-        self._tables: dict[str, str] = {}
-
-    def of(self, tables: tuple[str, ...]) -> str:
-        """The fingerprint of a notebook that reads ``tables``: the code and those tables."""
-        if self._code is None:
-            self._code = code_fingerprint()
-        digest = hashlib.sha256(self._code.encode())
-        for name in tables:
-            if name not in self._tables:
-                self._tables[name] = table_fingerprint(self.data_dir, name)
-            digest.update(f"\n{name} {self._tables[name]}".encode())
-        return digest.hexdigest()
-
-
 def _fingerprints(app: Sphinx) -> Fingerprints:
     cached = getattr(app, "_nea_fingerprints", None)
     if cached is None:
         cached = Fingerprints(Path(app.srcdir))
         app._nea_fingerprints = cached  # type: ignore[attr-defined]
     return cached
-
-
-def inputs_cell(fingerprint: str, tables: tuple[str, ...]) -> str:
-    """The hidden first cell of each notebook: its inputs, as jupyter-cache's key sees them.
-
-    It tells ``nea_edition.data.load_tables`` which tables the page may read (the others
-    fail on use), and carries their fingerprint, so the cell's text changes exactly when
-    one of them, the figure code or the edition's date does.
-    """
-    return (
-        "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
-        f"{FINGERPRINT_PREFIX} {fingerprint}\n"
-        "# (added at build time by nea_edition.site.extension: jupyter-cache re-executes this\n"
-        "# notebook when a table it declares, the figure code or the edition's date changes)\n"
-        "import os\n\n"
-        f"os.environ[{DECLARED_TABLES_ENV!r}] = {','.join(tables)!r}\n```\n\n"
-    )
 
 
 def _notebook_inputs(app: Sphinx, docname: str, text: str) -> tuple[str, ...] | None:
@@ -383,6 +277,7 @@ def prefill_notebook_cache(app: Sphinx, env: BuildEnvironment, docnames: list[st
     key myst-nb will look up. The read then finds them cached. A notebook that fails here is
     simply not stored: myst-nb executes it again and reports the error as usual.
     """
+    from nea_edition.site import warm_kernels
     from nea_edition.site.notebook_cache import prefill
 
     sources = {}
@@ -393,8 +288,11 @@ def prefill_notebook_cache(app: Sphinx, env: BuildEnvironment, docnames: list[st
         made = with_inputs_cell(app, docname, path.read_text(encoding="utf-8"))
         if made is not None:
             sources[docname] = (path, made[0])
-    if sources:
-        prefill(env, sources, logger)
+    try:
+        if sources:
+            prefill(env, sources, logger)
+    finally:
+        warm_kernels.release_all()  # those the cache did not need: no kernel outlives the read
 
 
 def outdated_by_inputs(
@@ -421,8 +319,9 @@ def outdated_by_inputs(
 def validate_unless_validated(app: Sphinx, config: Config) -> None:
     """Refuse bad data even when Sphinx is run without the edition's build driver.
 
-    ``nea_edition.build`` validates before Sphinx starts and says so (``VALIDATED_ENV``);
-    notebooks then skip validation. Run any other way, the check happens here, once.
+    ``nea_edition.build`` validates while Sphinx starts, says so (``VALIDATED_ENV``) and gates
+    the read on its verdict (``await_validation``); notebooks then skip validation. Run any
+    other way, the check happens here, once.
     """
     if os.environ.get(VALIDATED_ENV) == "1":
         return
@@ -434,6 +333,28 @@ def validate_unless_validated(app: Sphinx, config: Config) -> None:
     if problems:
         raise ExtensionError("the data are not valid:\n" + report(problems))
     os.environ[VALIDATED_ENV] = "1"
+
+
+def await_validation(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Read no page and run no notebook before the build driver has found the data valid.
+
+    The driver validates while Sphinx starts up (``nea_edition.validation_gate``); this waits
+    for its verdict, before the notebook prefill. On a refusal Sphinx stops here, having read
+    and written nothing, and the driver lists the problems.
+    """
+    from nea_edition import validation_gate
+
+    if validation_gate.await_verdict() is False:
+        logger.info("[nea] the build driver refused the data: stopping before any page is read")
+        raise SystemExit(validation_gate.REFUSED_EXIT)
+
+
+def record_notebook_inputs(app: Sphinx, exception: Exception | None) -> None:
+    """After a good build, record each notebook's inputs: the next build's early kernels."""
+    if exception is None:
+        from nea_edition.site import warm_kernels
+
+        warm_kernels.write_record(Path(app.doctreedir), getattr(app.env, ENV_ATTR, {}))
 
 
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -461,9 +382,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", validate_unless_validated)
     app.connect("source-read", inject_fingerprint)
     app.connect("env-get-outdated", outdated_by_inputs)
+    app.connect("env-before-read-docs", await_validation, priority=100)  # before the prefill
     app.connect("env-before-read-docs", prefill_notebook_cache)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("html-page-context", add_chart_assets)
     app.connect("build-finished", copy_plotly_js)
+    app.connect("build-finished", record_notebook_inputs)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,6 +10,9 @@ notebook's code cells and kernelspec, taken from the same notebook text myst-nb 
 Nothing here decides *whether* a notebook is current: that stays jupyter-cache's match. If the
 text myst-nb reads differed in any way, the key would not match and myst-nb would simply execute
 the notebook itself, as without this module.
+
+A notebook whose kernel the Sphinx process started early (``site.warm_kernels``) runs in it;
+the others get a fresh kernel each, as myst-nb would start it.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from nea_edition.site import warm_kernels
+
 #: What the benchmark and tests look for in the log, one line per notebook executed here.
 EXECUTED_MESSAGE = "[nea] Executed notebook ahead of the read"
+#: Appended to that line for a notebook run in a kernel started early (``site.warm_kernels``).
+WARM_MESSAGE = "in a kernel started early"
 
 #: How a kernel ends once its notebook has run. nbclient's default, "graceful", asks the kernel
 #: to shut down and waits while it tears down pandas, plotly and the figure (about 0.6 s per
@@ -57,10 +64,20 @@ def prefill(env: Any, sources: dict[str, tuple[Path, str]], logger: Any) -> list
     if not missing:
         return []
 
-    def execute(item: tuple[str, Path, Any, Any]) -> Any:
-        _, path, notebook, _ = item
+    def execute(item: tuple[str, Path, Any, Any]) -> tuple[Any, bool]:
+        """The execution result, and whether it ran in a kernel started early."""
+        docname, path, notebook, _ = item
+        warm = warm_kernels.take(docname)
+        if warm is not None:
+            result = warm.run(
+                notebook,
+                timeout=config.execution_timeout,
+                allow_errors=config.execution_allow_errors,
+            )
+            if result is not None:
+                return result, True
         cwd = str(path.parent.resolve())
-        return single_nb_execution(
+        result = single_nb_execution(
             notebook,
             cwd=cwd,
             allow_errors=config.execution_allow_errors,
@@ -68,12 +85,13 @@ def prefill(env: Any, sources: dict[str, tuple[Path, str]], logger: Any) -> list
             meta_override=True,
             shutdown_kernel=SHUTDOWN,
         )
+        return result, False
 
     workers = min(len(missing), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(execute, missing))
     done = []
-    for (docname, path, notebook, read_fmt), result in zip(missing, results, strict=True):
+    for (docname, path, notebook, read_fmt), (result, warm) in zip(missing, results, strict=True):
         if result.err is not None:
             continue  # myst-nb executes it again while reading, and reports the error
         if read_fmt is not None:
@@ -85,6 +103,7 @@ def prefill(env: Any, sources: dict[str, tuple[Path, str]], logger: Any) -> list
             check_validity=False,
             overwrite=True,
         )
-        logger.info(f"{EXECUTED_MESSAGE}: {docname} ({result.time:.2f} s)")
+        how = f", {WARM_MESSAGE}" if warm else ""
+        logger.info(f"{EXECUTED_MESSAGE}: {docname} ({result.time:.2f} s{how})")
         done.append(docname)
     return done
