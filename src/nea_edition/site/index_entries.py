@@ -702,21 +702,15 @@ def build_index(
             idents[name] = candidate
         return idents[name]
 
-    positions: dict[str, dict[str, int]] = {}
+    positions: dict[str, dict[str, int]] = dict(getattr(env, ID_ORDER_ATTR, {}))
 
     def position(doc: str, target: str) -> int:
         """Where an anchor sits in its page (document order of ids)."""
-        if doc not in positions:
-            order: dict[str, int] = {}
+        if doc not in positions:  # not recorded when read (a page read before this version)
             try:
-                doctree = env.get_doctree(doc)
+                positions[doc] = id_order(env.get_doctree(doc))
             except (OSError, KeyError):
-                doctree = None
-            if doctree is not None:
-                for node in doctree.findall(nodes.Element):
-                    for node_id in node.get("ids", []):
-                        order.setdefault(node_id, len(order))
-            positions[doc] = order
+                positions[doc] = {}
         return positions[doc].get(target, len(positions[doc]))
 
     def locators(links: list[tuple[str, str]]) -> list[Locator]:
@@ -777,6 +771,56 @@ def add_templates(app: Sphinx, config: Config) -> None:
         config.templates_path.append(str(TEMPLATES_DIR))
 
 
+#: Where each page's ids sit, recorded as the page is read (``RecordIdOrder``).
+ID_ORDER_ATTR = "nea_index_id_order"
+
+
+def id_order(doctree: nodes.Node) -> dict[str, int]:
+    """Every id of a page, numbered in document order (the first place an id appears)."""
+    order: dict[str, int] = {}
+    for node in doctree.findall(nodes.Element):
+        for node_id in node.get("ids", []):
+            order.setdefault(node_id, len(order))
+    return order
+
+
+class RecordIdOrder(SphinxTransform):
+    """Record the order of a page's ids as it is read, for the Index's locators.
+
+    The Index names, for each entry, the place in each page that comes first. Finding it at
+    write time meant unpickling every page's doctree in every build (a fifth of a second);
+    the order is the doctree's as Sphinx stores it, so it is taken once, after every other
+    read transform, and kept in the environment with the page.
+    """
+
+    default_priority = 999
+
+    def apply(self, **kwargs: Any) -> None:
+        store = getattr(self.env, ID_ORDER_ATTR, None)
+        if store is None:
+            store = {}
+            setattr(self.env, ID_ORDER_ATTR, store)
+        store[self.env.docname] = id_order(self.document)
+
+
+def purge_id_order(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, ID_ORDER_ATTR, {}).pop(docname, None)
+
+
+def merge_id_order(
+    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
+) -> None:
+    """Parallel reads: bring the orders recorded by worker processes home."""
+    theirs = getattr(other, ID_ORDER_ATTR, {})
+    store = getattr(env, ID_ORDER_ATTR, None)
+    if store is None:
+        store = {}
+        setattr(env, ID_ORDER_ATTR, store)
+    for doc in docnames:
+        if doc in theirs:
+            store[doc] = theirs[doc]
+
+
 def outdated_by_vocabulary(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> Iterable[str]:
@@ -801,6 +845,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_templates)
     app.add_transform(IndexFromData)
     app.add_transform(IndexInNavigation)
+    app.add_transform(RecordIdOrder)
+    app.connect("env-purge-doc", purge_id_order)
+    app.connect("env-merge-info", merge_id_order)
     app.connect("env-get-outdated", outdated_by_vocabulary)
     app.connect("html-page-context", add_index_context)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
