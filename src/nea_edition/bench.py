@@ -316,7 +316,16 @@ def render_markdown(result: dict) -> str:
         f" ({result['changed']}) the rebuild took {csv_share:.0%} of cold ({csv_ok} the"
         f" target: at most {TARGETS['one_csv_share']:.0%}) and executed"
         f" {', '.join(changed['executed_pages']) or 'no notebook'}: only the notebooks that"
-        " declare that table. Building again in the build session's own virtualenv after the"
+        " declare that table"
+        + (
+            f", {'all' if changed.get('warm') == changed['executed_pages'] else 'some'} of them"
+            " in a kernel the Sphinx process started before importing Jupyter Book (one per"
+            " core, for the notebooks whose inputs changed since the last good build), while"
+            " the build driver validated the data (Sphinx reads no page before its verdict)"
+            if changed.get("warm")
+            else ""
+        )
+        + ". Building again in the build session's own virtualenv after the"
         f" tests' (the `nox -s tests` then `nox -s build` case) took {other['seconds']:.1f} s"
         f" and ran {other_ok}: the up-to-date check fingerprints the versions of what the build"
         " uses, not everything a virtualenv holds. These builds are of the site alone; printing"
