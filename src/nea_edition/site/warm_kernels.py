@@ -84,8 +84,10 @@ class WarmKernel:
         env = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
         manager = AsyncKernelManager(kernel_name=self.kernel_name)
         await manager.start_kernel(cwd=str(self.cwd), env=env)
+        client = manager.client()
+        client.start_channels()
         try:
-            self._ready.set_result(await self._preload(manager))
+            self._ready.set_result(await self._preload(client))
             job = await asyncio.to_thread(self._jobs.get)
             if job is None or not self.is_warm():
                 if job is not None:
@@ -93,31 +95,66 @@ class WarmKernel:
                 return
             notebook, options, done = job
             try:
-                done.set_result(await self._execute(manager, notebook, options))
+                done.set_result(await self._execute(manager, client, notebook, options))
             except BaseException as error:
                 done.set_exception(error)
         finally:
+            client.stop_channels()
             await manager.shutdown_kernel(now=True)
 
-    async def _preload(self, manager: Any) -> bool:
-        """Import ``PRELOAD`` silently; False if the kernel cannot (then it is not used)."""
-        client = manager.client()
-        client.start_channels()
+    async def _preload(self, client: Any) -> bool:
+        """Import ``PRELOAD`` silently and make sure the client hears the kernel.
+
+        False if the kernel cannot (then it is not used). This is jupyter_client's
+        ``wait_for_ready`` less its last step, a fifth of a second spent draining IOPub: the
+        kernel's "idle" after the imports shows that IOPub is connected, and nbclient, which
+        gets this client ready, ignores every message that does not answer its own requests.
+        """
+        from queue import Empty
+
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+
+        def left() -> float:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the kernel did not start in time")
+            return remaining
+
         try:
-            await client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            while True:  # the kernel answers once it is up; ask again every second until then
+                client.kernel_info()
+                try:
+                    reply = await client.get_shell_msg(timeout=min(1.0, left()))
+                except Empty:
+                    continue
+                if reply["msg_type"] == "kernel_info_reply":
+                    break
             msg_id = client.execute(PRELOAD, silent=True, store_history=False, allow_stdin=False)
-            deadline = time.monotonic() + STARTUP_TIMEOUT
             while True:
-                reply = await client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0))
+                reply = await client.get_shell_msg(timeout=left())
                 if reply["parent_header"].get("msg_id") == msg_id:
-                    return reply["content"].get("status") == "ok"
+                    break
+            if reply["content"].get("status") != "ok":
+                return False
+            while True:
+                message = await client.get_iopub_msg(timeout=min(5.0, left()))
+                if (
+                    message["parent_header"].get("msg_id") == msg_id
+                    and message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                ):
+                    client.allow_stdin = False
+                    return True
         except Exception:
             return False
-        finally:
-            client.stop_channels()
 
-    async def _execute(self, manager: Any, notebook: Any, options: dict[str, Any]) -> Any:
-        """Run the notebook as ``jupyter_cache``'s ``single_nb_execution`` would, in this kernel."""
+    async def _execute(
+        self, manager: Any, kernel_client: Any, notebook: Any, options: dict[str, Any]
+    ) -> Any:
+        """Run the notebook as ``jupyter_cache``'s ``single_nb_execution`` would, in this kernel.
+
+        nbclient is handed the kernel's manager and its ready client, so it starts neither.
+        """
         from jupyter_cache.executors.utils import ExecutionResult
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError
@@ -134,6 +171,7 @@ class WarmKernel:
             record_timing=False,
             resources={"metadata": {"path": str(self.cwd)}},
         )
+        client.kc = kernel_client
         error = exc_string = None
         start = time.perf_counter()
         try:
@@ -142,9 +180,6 @@ class WarmKernel:
             import traceback
 
             error, exc_string = err, traceback.format_exc()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
         return ExecutionResult(
             notebook, str(self.cwd), time.perf_counter() - start, error, exc_string
         )
