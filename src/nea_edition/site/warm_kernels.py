@@ -1,7 +1,7 @@
 """Kernels started while Sphinx starts up, for the notebooks whose inputs changed.
 
 A notebook's run is mostly fixed cost: a Python kernel starting (about half a second) and
-importing pandas, plotly and the edition's package (about as long again), before a few tenths
+importing pandas, plotly and the edition's package (about as long again), before about a tenth
 of a second of its own work. Sphinx, meanwhile, spends a second and a half importing Jupyter
 Book, myst-nb and the theme and loading its environment before it reaches the notebook
 prefill (``site.notebook_cache``). The two are independent, so the Sphinx process starts the
@@ -18,7 +18,8 @@ A warm kernel is started as nbclient would start it (the notebook's kernelspec, 
 working directory, the same environment) and has only *imported* modules, silently
 (``PRELOAD``, no history, no execution count), before the notebook runs in it through
 nbclient, so the executed notebook, its outputs and their cache entry are the same as from a
-fresh kernel (``tests/test_warm_kernels.py`` compares them).
+fresh kernel (``tests/test_warm_kernels.py`` compares them). nbclient is handed the kernel
+with a client already connected, so it skips the start-up handshake it would repeat.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from nea_edition import validation_gate
 from nea_edition.site.notebook_inputs import Fingerprints, declared_tables, front_matter
 
 #: The record's file name, in Sphinx's doctree folder.
@@ -45,8 +47,8 @@ PRELOAD = "import myst_nb.ext.glue, nea_edition.data, nea_edition.figures"
 #: How long a kernel may take to start and import (a slow machine; beyond it, no warm kernel).
 STARTUP_TIMEOUT = 120
 
-#: Environment variables a kernel must not inherit (``nea_edition.validation_gate``).
-_PRIVATE_ENV = ("NEA_EDITION_VALIDATION_GATE",)
+#: Environment variables a kernel must not inherit (a pipe only the Sphinx process holds).
+_PRIVATE_ENV = (validation_gate.GATE_ENV,)
 
 
 class WarmKernel:
