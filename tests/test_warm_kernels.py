@@ -12,6 +12,7 @@ from jupyter_cache.executors.utils import single_nb_execution
 
 from nea_edition.site import warm_kernels
 from nea_edition.site.notebook_inputs import Fingerprints, declared_tables
+from nea_edition.toc import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE = "book/02-strategic-thought/figure-administrations"
@@ -28,9 +29,10 @@ def book(tmp_path: Path) -> Path:
 
 
 def notebooks(root: Path) -> list[str]:
+    root_doc, pages = toc_pages(root)
     return sorted(
         docname
-        for docname in warm_kernels.toc_docnames(root)
+        for docname in {root_doc, *(page.docname for page in pages)}
         if (root / f"{docname}.md").is_file()
         and "kernelspec" in (root / f"{docname}.md").read_text(encoding="utf-8")
     )

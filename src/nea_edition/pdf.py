@@ -47,6 +47,7 @@ from bs4 import BeautifulSoup, Tag
 from nea_edition import clock
 from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, serve
 from nea_edition.paths import repo_root
+from nea_edition.toc import TocPage, toc_pages
 
 #: The PDF's file name in the site (linked from the front page).
 PDF_NAME = "edition.pdf"
@@ -72,33 +73,6 @@ class PdfError(RuntimeError):
 
 # ----------------------------------------------------------------------------------------------
 # What goes in: the table of contents and the edition's metadata
-
-
-@dataclass(frozen=True)
-class TocPage:
-    """One page of ``_toc.yml``: its docname, depth (0 = chapter) and part caption."""
-
-    docname: str
-    depth: int
-    part: str | None
-
-
-def toc_pages(root: Path) -> tuple[str, list[TocPage]]:
-    """The root page and every other page of ``_toc.yml``, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    strip = re.compile(r"\.(md|ipynb)$")
-    pages: list[TocPage] = []
-
-    def walk(entries: list[dict], depth: int, part: str | None) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(TocPage(strip.sub("", entry["file"]), depth, part))
-            walk(entry.get("sections", []), depth + 1, part)
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []), 0, part.get("caption"))
-    walk(toc.get("chapters", []), 0, None)
-    return strip.sub("", toc["root"]), pages
 
 
 @dataclass(frozen=True)

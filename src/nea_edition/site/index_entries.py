@@ -796,11 +796,14 @@ class RecordIdOrder(SphinxTransform):
     default_priority = 999
 
     def apply(self, **kwargs: Any) -> None:
-        store = getattr(self.env, ID_ORDER_ATTR, None)
-        if store is None:
-            store = {}
-            setattr(self.env, ID_ORDER_ATTR, store)
-        store[self.env.docname] = id_order(self.document)
+        _id_orders(self.env)[self.env.docname] = id_order(self.document)
+
+
+def _id_orders(env: BuildEnvironment) -> dict[str, dict[str, int]]:
+    """The environment's record of id orders, made on first use."""
+    if not hasattr(env, ID_ORDER_ATTR):
+        setattr(env, ID_ORDER_ATTR, {})
+    return getattr(env, ID_ORDER_ATTR)
 
 
 def purge_id_order(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -812,10 +815,7 @@ def merge_id_order(
 ) -> None:
     """Parallel reads: bring the orders recorded by worker processes home."""
     theirs = getattr(other, ID_ORDER_ATTR, {})
-    store = getattr(env, ID_ORDER_ATTR, None)
-    if store is None:
-        store = {}
-        setattr(env, ID_ORDER_ATTR, store)
+    store = _id_orders(env)
     for doc in docnames:
         if doc in theirs:
             store[doc] = theirs[doc]

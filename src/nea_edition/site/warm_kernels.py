@@ -37,6 +37,7 @@ from typing import Any
 
 from nea_edition import validation_gate
 from nea_edition.site.notebook_inputs import Fingerprints, declared_tables, front_matter
+from nea_edition.toc import toc_pages
 
 #: The record's file name, in Sphinx's doctree folder.
 RECORD_NAME = "nea-notebook-inputs.json"
@@ -91,9 +92,7 @@ class WarmKernel:
         try:
             self._ready.set_result(await self._preload(client))
             job = await asyncio.to_thread(self._jobs.get)
-            if job is None or not self.is_warm():
-                if job is not None:
-                    job[2].set_result(None)  # not warm after all: the caller runs it afresh
+            if job is None:  # released unused (``run`` hands over a job only once warm)
                 return
             notebook, options, done = job
             try:
@@ -222,28 +221,6 @@ _STARTED: list[WarmKernel] = []
 _LOCK = threading.Lock()
 
 
-def toc_docnames(root: Path) -> list[str]:
-    """Every page of ``_toc.yml`` (its root and each ``file``), in order."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    found.append(str(Path(node[key]).with_suffix("").as_posix()))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return list(dict.fromkeys(found))
-
-
 def changed_notebooks(root: Path, record: Path) -> list[tuple[str, Path, str]]:
     """(docname, path, kernel name) of each notebook page whose inputs differ from the record."""
     try:
@@ -252,7 +229,8 @@ def changed_notebooks(root: Path, record: Path) -> list[tuple[str, Path, str]]:
         recorded = {}
     fingerprints = Fingerprints(root)
     changed = []
-    for docname in sorted(toc_docnames(root)):
+    root_doc, pages = toc_pages(root)
+    for docname in sorted({root_doc, *(page.docname for page in pages)}):
         path = root / f"{docname}.md"
         if not path.is_file():
             continue

@@ -1,0 +1,40 @@
+"""The pages of ``_toc.yml`` in reading order, read without Sphinx.
+
+The PDF (``pdf``) prints them in this order; the Sphinx process reads them before it has
+imported Sphinx, to start the kernels of the notebooks among them (``site.warm_kernels``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class TocPage:
+    """One page of ``_toc.yml``: its docname, depth (0 = chapter) and part caption."""
+
+    docname: str
+    depth: int
+    part: str | None
+
+
+def toc_pages(root: Path) -> tuple[str, list[TocPage]]:
+    """The root page and every other page of ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    strip = re.compile(r"\.(md|ipynb)$")
+    pages: list[TocPage] = []
+
+    def walk(entries: list[dict], depth: int, part: str | None) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(TocPage(strip.sub("", entry["file"]), depth, part))
+            walk(entry.get("sections", []), depth + 1, part)
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []), 0, part.get("caption"))
+    walk(toc.get("chapters", []), 0, None)
+    return strip.sub("", toc["root"]), pages
