@@ -34,4 +34,3 @@ SITE_DIR = BUILD_DIR / "html"
 #: they run talk to each other (each is explained where it is read).
 VALIDATED_ENV = "NEA_EDITION_VALIDATED"  # the build validated data/ before Sphinx started
 DECLARED_TABLES_ENV = "NEA_EDITION_TABLES"  # the tables a notebook's front matter declares
-NOTEBOOK_RECORD_ENV = "NEA_EDITION_NOTEBOOK_RECORD"  # the last good build's notebook inputs

@@ -13,15 +13,25 @@ readers see it, its ids are prefixed with its own name (every chapter has an
 ``the-edition-s-analysis``), and every link between pages becomes a link inside the document.
 
 The print document is never written to the site: it is served to Chromium from memory (a
-Playwright route) beside the site's own ``_static`` files, printed with a document outline
-(bookmarks) and tags, printed a second time with the contents' page numbers filled in from the
-first print's outline, and finished with pypdf: document metadata (title, authors, subject,
-keywords, language) and, for reproducible builds, dates from ``SOURCE_DATE_EPOCH`` (see
-:mod:`nea_edition.clock`) and a file identifier derived from the printed content.
+Playwright route) beside the site's own ``_static`` files and printed with tags.
 
-``python -m nea_edition.pdf`` (``nox -s pdf``) builds the site and makes sure the published
-site holds the PDF; ``nea_edition.build`` calls :func:`build_step` after every successful
-Sphinx run, which prints the PDF into the staged site when Chromium is present.
+Where each page and heading lands is read from the PDF's link destinations, never from text
+that Chromium lays out: the document carries a visually hidden list of links to every heading,
+so Chromium writes a named destination (``/Dests``) for each, and pypdf gives the page of each
+destination. The contents' page numbers come from the first print's destinations; the
+document is printed again with them filled in, and the second print's destinations must agree.
+The outline (bookmarks) is written by pypdf from the headings' own text and those pages, so no
+browser's way of titling bookmarks (Chromium 156 runs wrapped lines together) can reach it.
+pypdf then adds document metadata (title, authors, subject, keywords, language) and, for
+reproducible builds, dates from ``SOURCE_DATE_EPOCH`` (see :mod:`nea_edition.clock`) and a file
+identifier derived from the printed content.
+
+Whether to print is :func:`pdf_mode`: ``NEA_EDITION_PDF=off`` never, ``on`` always (the build
+fails without Chromium), unset when Chromium is present. ``nea_edition.build`` decides it before
+Sphinx runs, so that pages link the PDF exactly when it is printed, and calls
+:func:`build_step` after a successful Sphinx run. A PDF that fails to print fails the build:
+the last good site stays, and the message names the cause. ``python -m nea_edition.pdf
+SITE`` prints the PDF of an already built site (for debugging a print).
 """
 
 from __future__ import annotations
@@ -353,12 +363,33 @@ def contents(pages: list[PrintPage], front: PrintPage) -> str:
             f"{PAGE_PLACEHOLDER}</span></a></li>"
         )
     return (
-        '<section class="nea-print-contents"><h1>Contents</h1>'
+        f'<section class="nea-print-contents"><h1 id="{CONTENTS_ID}">Contents</h1>'
         f'<ol class="nea-toc">{"".join(items)}</ol></section>'
     )
 
 
 FRONT_TITLE = "About this edition"
+CONTENTS_ID = "nea-print-contents"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the print document: the bookmark it becomes."""
+
+    id: str
+    level: int
+    text: str
+
+
+def destinations(headings: list[Heading]) -> str:
+    """A visually hidden list of links to every heading.
+
+    Chromium writes a named destination for every target of an internal link, and pypdf reads
+    the page of each: this is how the print learns where each heading landed. Clipped to one
+    pixel, the links take no room and draw nothing, and assistive technology skips them.
+    """
+    links = "".join(f'<a href="#{html.escape(h.id)}" tabindex="-1">.</a>' for h in headings)
+    return f'<div class="nea-print-destinations" aria-hidden="true">{links}</div>'
 
 
 def _chart_scripts(
@@ -391,8 +422,8 @@ class PrintDocument:
     charts: int
     #: (docname, first heading) of every page, in order: the contents' entries.
     titles: list[tuple[str, str]]
-    #: The text of every heading, in order: the PDF's bookmarks.
-    headings: list[str]
+    #: Every heading, in order: the PDF's bookmarks.
+    headings: list[Heading]
 
 
 def assemble(site_dir: Path, root: Path, meta: EditionMeta) -> PrintDocument:
@@ -425,18 +456,20 @@ def assemble(site_dir: Path, root: Path, meta: EditionMeta) -> PrintDocument:
     _drop_dangling_links([p.body for p in everything])
 
     body: list[str] = [title_page(meta), contents(pages, front)]
-    headings = ["Contents"]
+    headings = [Heading(CONTENTS_ID, 1, "Contents")]
     part: str | None = None
     for page in everything:
         if page.part and page.part != part:
             part = page.part
             slug = anchor("part-" + part)
             body.append(f'<h1 class="nea-print-part" id="{slug}">{html.escape(part)}</h1>')
-            headings.append(part)
-        headings += [
-            " ".join(h.get_text().split()) for h in page.body.find_all(re.compile(r"^h[1-6]$"))
-        ]
+            headings.append(Heading(slug, 1, part))
+        for number, tag in enumerate(page.body.find_all(re.compile(r"^h[1-6]$"))):
+            if not tag.get("id"):
+                tag["id"] = f"{anchor(page.docname)}--heading-{number}"
+            headings.append(Heading(tag["id"], int(tag.name[1]), " ".join(tag.get_text().split())))
         body.append(str(page.body))
+    body.insert(0, destinations(headings))
     titles = [(p.docname, p.title) for p in everything]
     charts = sum(len(p.body.select("div.nea-chart")) for p in everything)
     links = "\n".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in sheets)
@@ -516,51 +549,34 @@ FREEZE_CHARTS_JS = """
 """
 
 
-def _outline_pages(pdf_path: Path) -> list[tuple[str, int]]:
-    """Every outline entry of a PDF, depth first, as (title, 1-based page number)."""
+def destination_pages(pdf_path: Path) -> dict[str, int]:
+    """Every named destination of a PDF and its 0-based page."""
     from pypdf import PdfReader
 
     reader = PdfReader(pdf_path)
-    found: list[tuple[str, int]] = []
-
-    def walk(items: list) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found.append((item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline)
-    return found
+    return {
+        str(name).lstrip("/"): reader.get_destination_page_number(dest)
+        for name, dest in reader.named_destinations.items()
+    }
 
 
-def _norm(text: str) -> str:
-    """A heading compared without its spacing (outline titles and HTML space differently)."""
-    return re.sub(r"\s+", "", text)
+def pages_of(pdf_path: Path, ids: list[str]) -> dict[str, int]:
+    """The 0-based page of each id, from the PDF's named destinations; all must be there."""
+    found = destination_pages(pdf_path)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise PdfError(
+            f"{pdf_path}: Chromium wrote no link destination for {len(missing)} of {len(ids)}"
+            f" headings (the first: {missing[:3]}); the print document links every heading"
+            " (pdf.destinations), so this Chromium does not keep internal links in PDFs"
+        )
+    return {i: found[i] for i in ids}
 
 
-def toc_page_numbers(pdf_path: Path, titles: list[tuple[str, str]]) -> dict[str, int]:
-    """The page each entry of the contents starts on, read from a printed PDF's outline.
-
-    ``titles`` are (docname, heading) in reading order; the outline lists headings in the same
-    order, so each page's heading is the next outline entry with its title.
-    """
-    outline = _outline_pages(pdf_path)
-    numbers: dict[str, int] = {}
-    position = 0
-    for docname, title in titles:
-        for index in range(position, len(outline)):
-            if _norm(outline[index][0]) == _norm(title):
-                numbers[docname] = outline[index][1]
-                position = index + 1
-                break
-        else:
-            raise PdfError(
-                f"{pdf_path}: no outline entry for the heading {title!r} of {docname}"
-                f" (is it still an <h1>-<h6>?); the outline after the last match holds"
-                f" {[t for t, _ in outline[position : position + 8]]}"
-            )
-    return numbers
+def toc_page_numbers(pdf_path: Path, docnames: list[str]) -> dict[str, int]:
+    """The 1-based page each entry of the contents starts on (its section's destination)."""
+    pages = pages_of(pdf_path, [anchor(d) for d in docnames])
+    return {d: pages[anchor(d)] + 1 for d in docnames}
 
 
 def print_pdf(site_dir: Path, document: PrintDocument, pdf_path: Path) -> None:
@@ -634,7 +650,7 @@ def _print_twice(
                 raise PdfError("the print document reported errors:\n" + "\n".join(problems))
             measured = pdf_path.with_suffix(".measure.pdf")
             _print(page, measured)
-            numbers = toc_page_numbers(measured, document.titles)
+            numbers = toc_page_numbers(measured, [d for d, _ in document.titles])
             page.evaluate(
                 """numbers => document.querySelectorAll('.nea-toc-page').forEach(
                     (box) => { box.textContent = String(numbers[box.dataset.docname]); })""",
@@ -643,19 +659,19 @@ def _print_twice(
             _print(page, pdf_path)
         finally:
             browser.close()
-    again = toc_page_numbers(pdf_path, document.titles)
+    again = toc_page_numbers(pdf_path, [d for d, _ in document.titles])
     if again != numbers:
         moved = {d: (numbers[d], again[d]) for d in numbers if numbers[d] != again[d]}
         raise PdfError(f"filling in the contents moved pages (docname: before, after): {moved}")
 
 
 def _print(page, pdf_path: Path) -> None:
-    """One print: page size and margins from pdf.css, with an outline and a tagged structure."""
+    """One print: page size and margins from pdf.css, with a tagged structure (no outline)."""
     page.pdf(
         path=str(pdf_path),
         prefer_css_page_size=True,
         print_background=True,
-        outline=True,
+        outline=False,
         tagged=True,
         display_header_footer=False,
     )
@@ -671,34 +687,15 @@ def pdf_date(epoch: int) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+09'00'")
 
 
-def _retitle_outline(writer, headings: list[str]) -> None:
-    """Give each bookmark its heading's exact text.
-
-    Chromium builds a bookmark's title from the heading's lines as laid out and drops the space
-    where a long heading wraps ("Korea's Evolving" becomes "Korea'sEvolving"). Bookmarks and
-    headings are in the same order, so each bookmark takes the next heading that matches it
-    when spaces are ignored.
-    """
-    from pypdf.generic import NameObject, TextStringObject
-
-    outlines = writer._root_object.get("/Outlines")
-    position = 0
-
-    def walk(node) -> None:
-        nonlocal position
-        while node is not None:
-            item = node.get_object()
-            title = str(item.get("/Title", ""))
-            for index in range(position, len(headings)):
-                if _norm(headings[index]) == _norm(title):
-                    item[NameObject("/Title")] = TextStringObject(headings[index])
-                    position = index + 1
-                    break
-            walk(item.get("/First"))
-            node = item.get("/Next")
-
-    if outlines is not None:
-        walk(outlines.get_object().get("/First"))
+def write_outline(writer, headings: list[Heading], pages: dict[str, int]) -> None:
+    """The bookmarks: one per heading, nested by level, titled with the heading's own text."""
+    parents: list[tuple[int, object]] = []
+    for heading in headings:
+        while parents and parents[-1][0] >= heading.level:
+            parents.pop()
+        parent = parents[-1][1] if parents else None
+        item = writer.add_outline_item(heading.text, pages[heading.id], parent=parent)
+        parents.append((heading.level, item))
 
 
 def _renumber_structure_ids(writer) -> None:
@@ -717,7 +714,7 @@ def _renumber_structure_ids(writer) -> None:
         TextStringObject,
     )
 
-    tree = writer._root_object.get("/StructTreeRoot")
+    tree = writer.root_object.get("/StructTreeRoot")
     if tree is None:
         return
     tree = tree.get_object()
@@ -767,7 +764,7 @@ def _renumber_structure_ids(writer) -> None:
 
 
 def finish_pdf(
-    raw: Path, out: Path, meta: EditionMeta, epoch: int, fingerprint: bytes, headings: list[str]
+    raw: Path, out: Path, meta: EditionMeta, epoch: int, fingerprint: bytes, headings: list[Heading]
 ) -> None:
     """Document information, language, bookmarks and a reproducible identity, with pypdf.
 
@@ -785,8 +782,9 @@ def finish_pdf(
         TextStringObject,
     )
 
+    pages = pages_of(raw, [h.id for h in headings])
     writer = PdfWriter(clone_from=PdfReader(raw))
-    _retitle_outline(writer, headings)
+    write_outline(writer, headings, pages)
     _renumber_structure_ids(writer)
     date = pdf_date(epoch)
     version = f", version {meta.version}" if meta.version else ""
@@ -803,16 +801,32 @@ def finish_pdf(
             "/ModDate": date,
         }
     )
-    catalog = writer._root_object
+    catalog = writer.root_object
     catalog[NameObject("/Lang")] = TextStringObject(meta.language)
     catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
     catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)}
     )
-    ident = ByteStringObject(hashlib.sha256(fingerprint).digest()[:16])
-    writer._ID = ArrayObject([ident, ident])
+    set_file_identifier(writer, ByteStringObject(hashlib.sha256(fingerprint).digest()[:16]))
     with out.open("wb") as handle:
         writer.write(handle)
+
+
+def set_file_identifier(writer, ident) -> bool:
+    """Give the PDF a file identifier derived from its content, for byte-identical builds.
+
+    pypdf has no public way to set the trailer's ``/ID``: this sets the private ``_ID`` that
+    pypdf writes there (it copies Chromium's random one from the print otherwise). Guarded:
+    if a pypdf release drops the attribute, the PDF keeps Chromium's identifier (valid, only
+    not reproducible) and ``tests/test_pdf.py::test_pypdf_still_has_the_file_identifier``
+    fails, naming this function. README, "Private interfaces", lists it.
+    """
+    from pypdf.generic import ArrayObject
+
+    if not hasattr(writer, "_ID"):
+        return False
+    writer._ID = ArrayObject([ident, ident])
+    return True
 
 
 # ----------------------------------------------------------------------------------------------
@@ -887,26 +901,47 @@ def write_pdf(site_dir: Path, root: Path | None = None, *, reuse: bool = False) 
     return Printed(out, True, time.perf_counter() - started)
 
 
-def build_step(staged_site: Path, root: Path) -> int:
-    """After a successful Sphinx run: print the PDF into the staged site if Chromium is here.
+@dataclass(frozen=True)
+class PdfMode:
+    """Whether this build prints the PDF, and if not, why not."""
 
-    Without Chromium the site is published without a PDF (and a stale one is removed, so the
-    site never offers a PDF of older sources); a failure to print fails the build. Setting
-    ``NEA_EDITION_PDF=off`` skips the PDF the same way, for builds that only time or test
-    the pages (printing takes as long as a cold Sphinx pass).
-    """
+    enabled: bool
+    #: ``NEA_EDITION_PDF=on``: a build that cannot print fails rather than skip the PDF.
+    required: bool
+    reason: str | None
+
+
+def pdf_mode() -> PdfMode:
+    """``NEA_EDITION_PDF``: ``off`` never prints, ``on`` must print, unset prints if it can."""
+    switch = os.environ.get(SWITCH, "").strip().lower()
+    if switch in ("0", "off", "no", "false"):
+        return PdfMode(False, False, f"{SWITCH}={os.environ[SWITCH]}")
+    required = switch in ("1", "on", "yes", "true")
     reason = chromium_missing_reason()
-    if os.environ.get(SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
-        reason = f"{SWITCH}={os.environ[SWITCH]}"
-    target = staged_site / PDF_NAME
-    if reason:
-        target.unlink(missing_ok=True)
-        print(f"PDF not printed: {reason}. `nox -s pdf` needs Chromium.", file=sys.stderr)
-        return 0
+    return PdfMode(reason is None, required, reason)
+
+
+def printer_version() -> str:
+    """What prints the PDF: Chromium's version and Playwright's and pypdf's (for fingerprints)."""
+    tools = [f"{d}=={importlib.metadata.version(d)}" for d in ("playwright", "pypdf")]
+    return " ".join([_chromium_version(), *tools])
+
+
+def build_step(staged_site: Path, root: Path) -> int:
+    """After a successful Sphinx run with the PDF on: print it into the staged site.
+
+    A failure names its cause and fails the build (the pages already link the PDF, so a site
+    without it must not be published); ``NEA_EDITION_PDF=off`` builds the site without the
+    PDF and without any link to it.
+    """
     try:
         done = write_pdf(staged_site, root, reuse=True)
     except PdfError as exc:
-        print(f"PDF FAILED: {exc}", file=sys.stderr)
+        print(
+            f"PDF FAILED: {exc}\n(the site links the PDF, so the build stops here; build the"
+            f" site without the PDF and without links to it with {SWITCH}=off)",
+            file=sys.stderr,
+        )
         return 1
     what = "printed" if done.printed else "unchanged (same pages and settings), kept"
     print(f"PDF {what}: {done.path} ({done.seconds:.1f} s)")
@@ -914,30 +949,17 @@ def build_step(staged_site: Path, root: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``nox -s pdf``: build the site (which prints the PDF) and make sure the site has it."""
-    from nea_edition import build
-
+    """Print the PDF of an already built site directory (the build itself calls build_step)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a built site, e.g. _build/html")
     parser.add_argument("--root", type=Path, default=None, help="book root (default: this repo)")
     args = parser.parse_args(argv)
-    root = args.root or repo_root()
-    reason = chromium_missing_reason()
-    if reason:
-        print(f"cannot print the PDF: {reason}", file=sys.stderr)
+    try:
+        done = write_pdf(args.site, args.root or repo_root())
+    except PdfError as exc:
+        print(f"PDF FAILED: {exc}", file=sys.stderr)
         return 1
-    code = build.build(root)
-    if code:
-        return code
-    site = root / "_build" / "html"
-    out = site / PDF_NAME
-    if not out.is_file():
-        # The site was up to date from a build without Chromium: print into it directly.
-        try:
-            write_pdf(site, root)
-        except PdfError as exc:
-            print(f"PDF FAILED: {exc}", file=sys.stderr)
-            return 1
-    print(f"PDF: {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    print(f"PDF: {done.path} ({done.path.stat().st_size / 1e6:.1f} MB, {done.seconds:.1f} s)")
     return 0
 
 

@@ -1,7 +1,6 @@
 """The pages of ``_toc.yml`` in reading order, read without Sphinx.
 
-The PDF (``pdf``) prints them in this order; the Sphinx process reads them before it has
-imported Sphinx, to start the kernels of the notebooks among them (``site.warm_kernels``).
+The PDF (``pdf``) prints them in this order.
 """
 
 from __future__ import annotations

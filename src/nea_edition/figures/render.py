@@ -7,7 +7,7 @@ module turns that into the HTML a notebook shows.
 Why the HTML is built here and not by plotly's notebook renderer: in a kernel, plotly emits
 ``application/vnd.plotly.v1+json``, which myst-nb does not render (it warns and the chart is
 blank). ``chart_html`` instead writes a ``<div class="nea-chart">`` holding the figure as JSON;
-``nea_edition.site.extension`` adds ``nea-charts.js`` to the pages that contain one, and to no
+``nea_edition.site.charts`` adds ``nea-charts.js`` to the pages that contain one, and to no
 other page; that script fetches the site's own plotly.js only when a chart nears the viewport
 (or the reader first interacts), and draws it in the space the div has reserved.
 

@@ -593,9 +593,7 @@ def add_assets(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # nea-cite.js and nea-cite.css live in site/static/, which nea_edition.site.extension serves.
-    app.setup_extension("nea_edition.site.extension")
-    app.setup_extension("nea_edition.site.citation_style")
+    # nea-cite.js and nea-cite.css live in site/static/, which nea_edition.site.charts serves.
     app.add_node(citations_placeholder)
     app.add_directive("edition-citations", EditionCitations)
     app.connect("doctree-resolved", add_boxes)

@@ -26,7 +26,7 @@ many pages:
 * **The base URL** is one setting, the environment variable ``NEA_EDITION_BASE_URL``
   (``.github/workflows/pages.yml`` sets it to the Pages address; ``html.baseurl`` in
   ``_config.yml`` is the fallback). When set, it becomes ``html_baseurl`` (so Sphinx writes
-  ``<link rel="canonical">``), sphinx-sitemap writes ``sitemap.xml``, and ``citation_pdf_url``,
+  ``<link rel="canonical">``), ``sitemap.xml`` lists every page, and ``citation_pdf_url``,
   ``og:url`` and every URL in the JSON-LD are absolute. When it is not set, none of these
   appear: the PDF and data links stay relative and nothing else changes.
 
@@ -366,11 +366,6 @@ def configure(app: Sphinx, config: Config) -> None:
     """Base URL -> html_baseurl and sitemap; version -> Sphinx, html_context, substitutions."""
     base = base_url(config)
     config.html_baseurl = base or ""
-    if base:
-        app.setup_extension("sphinx_sitemap")
-        config.sitemap_url_scheme = "{link}"  # no language or version folders: one site
-        config.sitemap_excludes = ["search.html"]
-        app.connect("build-finished", complete_sitemap, priority=400)
     config.version = release.VERSION
     config.release = release.VERSION
     context = dict(config.html_context)
@@ -389,30 +384,36 @@ def configure(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = substitutions
 
 
-def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """List every page in sitemap.xml, in a stable order, not only those written this run.
+#: Pages that are not the edition's content and stay out of the sitemap.
+SITEMAP_EXCLUDES = ("search", "genindex")
 
-    sphinx-sitemap collects the pages as they are written, so an incremental build (the
-    edition's normal build, and CI's with its restored cache) would publish a sitemap of
-    only the changed pages (jdillard/sphinx-sitemap#13). Runs just before sphinx-sitemap
-    writes the file: adds the pages Sphinx did not rewrite and sorts the list.
+
+def sitemap_xml(urls: list[str]) -> str:
+    """A sitemaps.org ``urlset`` of these URLs, in the order given."""
+    entries = "".join(f"<url><loc>{html.escape(url)}</loc></url>" for url in urls)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
+    )
+
+
+def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """``sitemap.xml``: every page of the environment, sorted, when the site has a base URL.
+
+    Made from the environment rather than from the pages written in this run, so that every
+    build, incremental or clean, writes the same file.
     """
-    if exception is not None or app.builder.name != "html":
+    base = app.config.html_baseurl
+    if exception is not None or app.builder.format != "html" or not base:
         return
-    queue = getattr(app, "sitemap_links", None)
-    if queue is None:
-        return
-    links: dict[str, Any] = {}
-    while not queue.empty():
-        link, lastmod = queue.get_nowait()
-        links[link] = lastmod
-    suffix = app.config.html_file_suffix or ".html"
-    excludes = set(app.config.sitemap_excludes)
-    for docname in app.env.all_docs:
-        links.setdefault(docname + suffix, None)
-    for link in sorted(links):
-        if link not in excludes:
-            queue.put((link, links[link]))
+    docs = sorted(set(app.env.found_docs) - set(SITEMAP_EXCLUDES))
+    urls = [absolute(base, app.builder.get_target_uri(doc)) for doc in docs]
+    Path(app.outdir, "sitemap.xml").write_text(sitemap_xml(urls), encoding="utf-8")
+
+
+def has_pdf(app: Sphinx) -> bool:
+    """Whether this build prints the PDF (the driver sets the tag ``edition_pdf`` exactly then)."""
+    return app.tags.has("edition_pdf")
 
 
 def _paper(app: Sphinx) -> cite.Work | None:
@@ -487,7 +488,7 @@ def head_tags(
     )
     if not is_doc:
         return tags
-    pdf_url = absolute(base, release.PDF_NAME) or pathto(release.PDF_NAME, 1)
+    pdf_url = (absolute(base, release.PDF_NAME) or pathto(release.PDF_NAME, 1)) if has_pdf(app) else None
     paper = _paper(app)
     if pagename == root:
         parts = [
@@ -528,7 +529,7 @@ def add_head_tags(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("nea_edition.site.cite")
     app.connect("config-inited", configure)
     app.connect("html-page-context", add_head_tags)
+    app.connect("build-finished", write_sitemap)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

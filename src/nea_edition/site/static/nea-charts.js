@@ -3,7 +3,7 @@
  * Each chart is a <div class="nea-chart"> written by nea_edition.figures.render.chart_html: it
  * holds the figure as JSON in <script type="application/json" class="nea-chart-spec">, and a
  * placeholder that already has the chart's height, so nothing moves when it is drawn.
- * nea_edition.site.extension adds this file (deferred) only to pages with such a div; its
+ * nea_edition.site.charts adds this file (deferred) only to pages with such a div; its
  * data-plotly attribute names the plotly.js file to use, next to this one in _static/.
  *
  * Late: plotly.js is fetched only when a chart comes into view (watched from the page's load

@@ -3,13 +3,19 @@
 jupyter-cache keys a notebook on its code cells only. The edition puts first in each notebook
 page a hidden cell holding the fingerprint of exactly what it reads (``inputs_cell``): the
 tables its front matter declares (``nea_edition: {tables: [...]}``), the package modules the
-notebooks import, the plotly version and the edition's date (``site.extension`` explains the
-scheme). This module needs neither Sphinx nor docutils, so that the Sphinx process can tell
-which notebooks must run before it has even imported Sphinx (``site.warm_kernels``).
+notebooks import, the plotly version and the edition's date (``site.notebook_keys`` explains
+the scheme). This module needs neither Sphinx nor docutils.
+
+Which modules count is an allow-list computed from the notebooks' own entry points: the
+modules ``NOTEBOOK_IMPORTS`` import, followed through every ``nea_edition`` import, including
+imports inside functions. Editing the PDF printer, the build driver or a Sphinx adapter
+therefore re-executes no notebook; editing a figure or the data layer re-executes those that
+use it.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from pathlib import Path
@@ -18,30 +24,56 @@ from typing import Any
 from nea_edition.paths import DECLARED_TABLES_ENV
 
 #: The ``nea_edition`` package, whose modules the notebooks import (``figures/``, ``data/``...).
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-#: Package modules (paths relative to ``PACKAGE_DIR``) that run only at build or bench time:
-#: editing them cannot change a figure. Everything under ``NOT_IN_NOTEBOOKS_DIRS`` is skipped too.
-NOT_IN_NOTEBOOKS = frozenset(
-    {
-        "build.py",
-        "bench.py",
-        "checks/bibliography.py",
-        "jupyter_book_process.py",
-        "validation_gate.py",
-    }
-)
-#: Subpackages that never run in a notebook: the Sphinx side (this module among them).
-NOT_IN_NOTEBOOKS_DIRS = frozenset({"site"})
-#: First line of the injected cell; tests and the benchmark look for it.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: What notebook pages import (their code cells: ``from nea_edition import data, figures``).
+NOTEBOOK_IMPORTS = ("nea_edition.data", "nea_edition.figures")
+#: First line of the injected cell; tests look for it.
 FINGERPRINT_PREFIX = "# nea-edition inputs fingerprint:"
 
 
-def notebook_module(path: Path) -> bool:
-    """Whether a module of the package can run in a notebook (and so change what it draws)."""
-    relative = path.relative_to(PACKAGE_DIR)
-    if relative.parts[0] in NOT_IN_NOTEBOOKS_DIRS or "__pycache__" in relative.parts:
-        return False
-    return relative.as_posix() not in NOT_IN_NOTEBOOKS
+def module_file(name: str) -> Path | None:
+    """The source file of a ``nea_edition`` module or package, if it exists."""
+    parts = name.split(".")[1:]
+    base = PACKAGE_DIR.joinpath(*parts)
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(path: Path, name: str) -> set[str]:
+    """The ``nea_edition`` modules one module imports, anywhere in its body."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            found.add(module)
+            found |= {f"{module}.{a.name}" for a in node.names}  # a submodule imported by name
+    return {m for m in found if m.startswith("nea_edition.") and module_file(m) is not None}
+
+
+def notebook_modules(entry: tuple[str, ...] = NOTEBOOK_IMPORTS) -> list[Path]:
+    """Every package module a notebook can run: the closure of ``entry``'s imports."""
+    todo, seen = list(entry), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = module_file(name)
+        if path is not None:
+            todo += sorted(_imported(path, name))
+            parent = name.rpartition(".")[0]
+            if parent:
+                todo.append(parent)  # importing a.b.c runs a.b's __init__ first
+    return sorted({p for n in seen if (p := module_file(n)) is not None})
 
 
 def _sha(data: bytes) -> str:
@@ -59,7 +91,7 @@ def code_fingerprint() -> str:
     from nea_edition import clock
 
     digest = hashlib.sha256(f"plotly {plotly.__version__}\nedition date {clock.today()}\n".encode())
-    for path in sorted(p for p in PACKAGE_DIR.rglob("*.py") if notebook_module(p)):
+    for path in notebook_modules():
         digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -131,7 +163,7 @@ def inputs_cell(fingerprint: str, tables: tuple[str, ...]) -> str:
     return (
         "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
         f"{FINGERPRINT_PREFIX} {fingerprint}\n"
-        "# (added at build time by nea_edition.site.extension: jupyter-cache re-executes this\n"
+        "# (added at build time by nea_edition.site.notebook_keys: jupyter-cache re-executes this\n"
         "# notebook when a table it declares, the figure code or the edition's date changes)\n"
         "import os\n\n"
         f"os.environ[{DECLARED_TABLES_ENV!r}] = {','.join(tables)!r}\n```\n\n"
