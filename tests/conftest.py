@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from nea_edition import build as book_build
-from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, serve
+from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -1,7 +1,7 @@
 """axe-core on every page of the built site, in light and dark mode: no violation at all.
 
 axe-core (the npm package, pinned in ``tools/a11y/package-lock.json`` and installed by ``npm
-ci``: ``python -m nea_edition.lighthouse install``) runs in headless Chromium with WCAG 2.0
+ci``: ``python -m devtools.lighthouse install``) runs in headless Chromium with WCAG 2.0
 and 2.1 at levels A and AA plus axe's best practices, on a phone-wide and a desktop-wide
 viewport, each in the light and the dark theme. pydata-sphinx-theme's own suite filters two
 violations; this one filters none. A rule the edition truly could not meet would be named in
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from nea_edition.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
-from nea_edition.localserver import site_pages
+from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
+from devtools.localserver import site_pages
 
 #: axe-core's tags for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

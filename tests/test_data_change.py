@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from nea_edition import bench
-from nea_edition.localserver import serve
+from devtools import bench
+from devtools.localserver import serve
 from nea_edition.site import warm_kernels
 
 pytestmark = pytest.mark.build

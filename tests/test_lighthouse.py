@@ -3,7 +3,7 @@
 Lighthouse (npm, pinned in ``tools/a11y/package-lock.json``) in its default mobile run, with
 Debian's Chromium, against a local server that serves the site as GitHub Pages does (gzip,
 ``Cache-Control: max-age=600``). One Chromium and one Node process audit every page in turn
-(``nea_edition.lighthouse``). Performance is a measurement, not an assertion: it is in
+(``devtools.lighthouse``). Performance is a measurement, not an assertion: it is in
 ``book/_generated/benchmark.md`` (``nox -s bench``), and the tests do not ask for it, so no
 page is loaded under throttling here.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from nea_edition import lighthouse
-from nea_edition.localserver import PAGES_CACHE_CONTROL, PagesHandler, serve, site_pages
+from devtools import lighthouse
+from devtools.localserver import PAGES_CACHE_CONTROL, PagesHandler, serve, site_pages
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nea_edition import bench
+from devtools import bench
 
 pytestmark = pytest.mark.build
 

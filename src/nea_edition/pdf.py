@@ -55,7 +55,6 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from nea_edition import clock
-from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, serve
 from nea_edition.paths import repo_root
 from nea_edition.toc import TocPage, toc_pages
 
@@ -75,6 +74,23 @@ COLUMN_PX = round(COLUMN_MM / 25.4 * 96)
 DRAW_TIMEOUT_MS = 120_000
 #: The width the contents reserve for a page number (pdf.css), so filling them in cannot reflow.
 PAGE_PLACEHOLDER = "000"
+
+
+#: Debian's Chromium (``apt-get install chromium``); ``NEA_CHROMIUM`` names another.
+CHROMIUM = Path(os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium"))
+#: Headless and offline: without the background-networking flags Chromium keeps trying to reach
+#: Google's services, which a machine without general internet access refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+#: The origin the print document is loaded from: every request to it is answered from the
+#: built site on disk (a Playwright route), so printing needs no server and reaches nothing.
+PRINT_ORIGIN = "https://edition.print.invalid"
 
 
 class PdfError(RuntimeError):
@@ -602,7 +618,8 @@ def _print_twice(
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    with serve(site_dir) as url, sync_playwright() as playwright:
+    url = PRINT_ORIGIN
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -617,12 +634,7 @@ def _print_twice(
             )
             page.emulate_media(media="print")
             target = f"{url}/{PRINT_PATH}"
-            page.route(
-                target,
-                lambda route: route.fulfill(
-                    status=200, body=document.html, content_type="text/html; charset=utf-8"
-                ),
-            )
+            page.route(f"{url}/**", lambda route: _answer(route, site_dir, document.html))
             page.goto(target, wait_until="load")
             if document.charts:
                 # nea-charts.js may draw a chart only once it is scrolled into view: draw all.
@@ -663,6 +675,19 @@ def _print_twice(
     if again != numbers:
         moved = {d: (numbers[d], again[d]) for d in numbers if numbers[d] != again[d]}
         raise PdfError(f"filling in the contents moved pages (docname: before, after): {moved}")
+
+
+def _answer(route, site_dir: Path, document: str) -> None:
+    """Answer a request of the print document: the document itself, or a file of the site."""
+    path = urlsplit(route.request.url).path.lstrip("/")
+    if path == PRINT_PATH:
+        route.fulfill(status=200, body=document, content_type="text/html; charset=utf-8")
+        return
+    file = (site_dir / path).resolve()
+    if file.is_file() and file.is_relative_to(site_dir.resolve()):
+        route.fulfill(status=200, path=file)
+    else:
+        route.fulfill(status=404, body="not in the site")
 
 
 def _print(page, pdf_path: Path) -> None:

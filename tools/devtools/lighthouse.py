@@ -2,9 +2,9 @@
 
 How it is measured (issue 9): the npm ``lighthouse`` package, pinned in
 ``tools/a11y/package-lock.json`` and installed with ``npm ci`` (``python -m
-nea_edition.lighthouse install``, which nox runs), in its default configuration: a mobile run
+devtools.lighthouse install``, which nox runs), in its default configuration: a mobile run
 with simulated throttling. Chromium is Debian's (``CHROME_PATH=/usr/bin/chromium``), headless,
-with the offline flags of ``nea_edition.localserver``. Pages come from a local server that
+with the offline flags of ``devtools.localserver``. Pages come from a local server that
 serves them as GitHub Pages does (gzip, ``Cache-Control: max-age=600``:
 ``localserver.PagesHandler``), since compression and caching are audited.
 
@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nea_edition.localserver import CHROMIUM, CHROMIUM_ARGS, PagesHandler, serve, site_pages
+from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, PagesHandler, serve, site_pages
 from nea_edition.paths import repo_root
 
 TOOLS_DIR = repo_root() / "tools" / "a11y"
@@ -67,7 +67,7 @@ def tools_missing_reason(tools: Path = TOOLS_DIR) -> str | None:
         return f"{CHROMIUM} not found (apt-get install chromium)"
     for needed in (tools / "node_modules" / "lighthouse", tools / AXE_JS):
         if not needed.exists():
-            return f"{needed} missing: run `python -m nea_edition.lighthouse install`"
+            return f"{needed} missing: run `python -m devtools.lighthouse install`"
     if not installed_matches_lock(tools):
         return f"{tools}/node_modules is not what package-lock.json pins: run `... install`"
     return None

@@ -51,7 +51,7 @@ def _gzipped(path: str, mtime_ns: int) -> bytes:
 
 
 class PagesHandler(QuietHandler):
-    """Static files as GitHub Pages serves them, for Lighthouse (``nea_edition.lighthouse``).
+    """Static files as GitHub Pages serves them, for Lighthouse (``devtools.lighthouse``).
 
     Text is gzip-compressed (level 6) when the client accepts it, every response says
     ``Cache-Control: max-age=600``, and a missing file is a 404. Lighthouse's scores depend
