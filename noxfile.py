@@ -46,18 +46,23 @@ def install(session: nox.Session, lock: str) -> None:
     stamp.write_text(spec)
 
 
+#: Developer tools (tools/devtools: benchmark, Lighthouse runner, local server) import as
+#: ``devtools``; the edition's package never imports them.
+DEVTOOLS_ENV = {"PYTHONPATH": str(ROOT / "tools")}
+
+
 def install_node_tools(session: nox.Session) -> None:
     """axe-core and Lighthouse: ``npm ci`` in tools/a11y, unless it already matches its lock."""
-    session.run("python", "-m", "nea_edition.lighthouse", "install")
+    session.run("python", "-m", "devtools.lighthouse", "install", env=DEVTOOLS_ENV)
 
 
 def validate_data(session: nox.Session) -> None:
     session.run("python", "-m", "nea_edition.checks.validation")
 
 
-def build_book(session: nox.Session, *args: str) -> None:
+def build_book(session: nox.Session, *args: str, env: dict[str, str] | None = None) -> None:
     """Validate the data, then build strictly; nea_edition.build refuses to build bad data."""
-    session.run("python", "-m", "nea_edition.build", *args)
+    session.run("python", "-m", "nea_edition.build", *args, env=env)
 
 
 @nox.session
@@ -76,9 +81,13 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def pdf(session: nox.Session) -> None:
-    """Build the site and the whole edition as one PDF, _build/html/edition.pdf (needs Chromium)."""
+    """Build the site with the whole edition as one PDF, _build/html/edition.pdf (needs Chromium).
+
+    The same build as ``nox -s build``, with the PDF required: without Chromium it fails
+    instead of building the site without the PDF.
+    """
     install(session, "build")
-    session.run("python", "-m", "nea_edition.pdf", *session.posargs)
+    build_book(session, *session.posargs, env={"NEA_EDITION_PDF": "on"})
 
 
 @nox.session
@@ -90,6 +99,29 @@ def tests(session: nox.Session) -> None:
     install(session, "tests")
     install_node_tools(session)
     build_book(session)
+    session.run("pytest", *session.posargs)
+
+
+def dependency_group(name: str) -> list[str]:
+    """The requirements of one ``[dependency-groups]`` entry of pyproject.toml, as written."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return [str(r) for r in project["dependency-groups"][name]]
+
+
+@nox.session(name="tests-latest", reuse_venv=False)
+def tests_latest(session: nox.Session) -> None:
+    """The canary: the newest releases pyproject.toml's ranges allow, ignoring the lock.
+
+    Builds the site from scratch and runs the whole test suite in a fresh virtualenv (never
+    reused), so an upgrade that breaks the edition shows here before ``nox -s lock --
+    --upgrade`` moves the lock. CI does not run it.
+    """
+    session.install("--upgrade", *dependency_group("build-backend"), *dependency_group("test"))
+    session.install("--upgrade", "-e", str(ROOT))
+    install_node_tools(session)
+    build_book(session, "--all", "--force")
     session.run("pytest", *session.posargs)
 
 
@@ -125,7 +157,7 @@ def bench(session: nox.Session) -> None:
     """Measure build times, page weight, Lighthouse; writes book/_generated/benchmark.md."""
     install(session, "tests")
     install_node_tools(session)
-    session.run("python", "-m", "nea_edition.bench", *session.posargs)
+    session.run("python", "-m", "devtools.bench", *session.posargs, env=DEVTOOLS_ENV)
 
 
 @nox.session(venv_backend="none")
