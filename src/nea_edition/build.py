@@ -173,8 +173,9 @@ CONTENT_DIRS = ("book", "data")
 SETUP_FILES = ("_config.yml", "pyproject.toml")
 SETUP_DIRS = ("src/nea_edition",)
 #: Environment variables that change every page: the site's base URL (canonical links, sitemap,
-#: absolute URLs in the metadata; nea_edition.site.metadata).
-SETUP_ENV = ("NEA_EDITION_BASE_URL",)
+#: absolute URLs in the metadata) and the repository's (the repository and issue buttons); see
+#: nea_edition.site.metadata.
+SETUP_ENV = ("NEA_EDITION_BASE_URL", "NEA_EDITION_REPOSITORY_URL")
 
 
 def _digest_files(root: Path, files: tuple[str, ...], dirs: tuple[str, ...]) -> hashlib._Hash:

@@ -2,13 +2,15 @@
 # Rebuild src/nea_edition/site/static/plotly-edition-<version>.min.js, the partial plotly.js bundle
 # the site serves on chart pages. Run it after upgrading the `plotly` Python package: the
 # plotly.js version here must equal the one plotly.py bundles
-# (python -c "from plotly.offline import get_plotlyjs_version as v; print(v())"), or every
-# chart page falls back to the full plotly.js (see nea_edition/site/extension.py).
-# Needs Node.js and npm. Uses plotly.js's own sources and esbuild, nothing else.
+# (python -c "from plotly.offline import get_plotlyjs_version as v; print(v())"), or the build
+# fails and says so (nea_edition/site/charts.py).
+# Needs Node.js and npm. Uses plotly.js's own sources and esbuild, nothing else, at the exact
+# versions of package-lock.json (`npm ci`). To move plotly.js: edit package.json, run
+# `npm install --package-lock-only`, then this script, and commit all three files.
 set -euo pipefail
 cd "$(dirname "$0")"
 version=$(node -p "require('./package.json').devDependencies['plotly.js']")
-npm install --no-save --no-audit --no-fund --silent
+npm ci --no-audit --no-fund --silent
 out=../../src/nea_edition/site/static/plotly-edition-${version}.min.js
 npx esbuild entry.js --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
   --define:global=window --define:define.amd=false --alias:stream=stream-browserify \

@@ -366,6 +366,17 @@ def configure(app: Sphinx, config: Config) -> None:
     """Base URL -> html_baseurl and sitemap; version -> Sphinx, html_context, substitutions."""
     base = base_url(config)
     config.html_baseurl = base or ""
+    repository = os.environ.get(REPOSITORY_ENV, "").strip()
+    if repository:
+        # sphinx-book-theme's documented options: a repository button and an issues button
+        # ("open an issue"), the way readers report an error.
+        config.html_theme_options = {
+            **config.html_theme_options,
+            "repository_url": repository,
+            "repository_branch": "main",
+            "use_repository_button": True,
+            "use_issues_button": True,
+        }
     config.version = release.VERSION
     config.release = release.VERSION
     context = dict(config.html_context)
@@ -384,6 +395,9 @@ def configure(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = substitutions
 
 
+#: The repository's address (the Pages workflow sets it from its own repository): with it,
+#: every page gets the theme's repository and issue buttons.
+REPOSITORY_ENV = "NEA_EDITION_REPOSITORY_URL"
 #: Pages that are not the edition's content and stay out of the sitemap.
 SITEMAP_EXCLUDES = ("search", "genindex")
 
