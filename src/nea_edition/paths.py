@@ -10,16 +10,20 @@ def repo_root() -> Path:
     """The repository root: the folder holding ``_config.yml``.
 
     ``NEA_EDITION_ROOT`` overrides it, so tests can build a temporary copy of the book.
-    Otherwise we walk up from the working directory (notebooks run inside ``book/``), and
-    fall back to the source checkout this package was installed from in editable mode.
+    Otherwise we walk up from the working directory (notebooks run inside ``book/``), then
+    from this file (an editable install lives in the checkout). An installed package outside
+    a checkout finds the book only from the working directory or ``NEA_EDITION_ROOT``; the
+    last resort is the working directory itself, where a missing ``_config.yml`` then fails
+    with a plain "file not found" naming it.
     """
     env = os.environ.get("NEA_EDITION_ROOT")
     if env:
         return Path(env).resolve()
-    for folder in (Path.cwd(), *Path.cwd().parents):
+    here = Path(__file__).resolve()
+    for folder in (Path.cwd(), *Path.cwd().parents, *here.parents):
         if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
             return folder
-    return Path(__file__).resolve().parents[2]
+    return Path.cwd()
 
 
 ROOT = repo_root()

@@ -1,6 +1,7 @@
-"""The pages of ``_toc.yml`` in reading order, read without Sphinx.
+"""The pages of ``_toc.yml`` in reading order, read without Sphinx: the edition's one order.
 
-The PDF (``pdf``) prints them in this order.
+The PDF (``pdf``) prints them in this order; the pages' metadata (``site.metadata``) list the
+book's parts in it, and the Index (``site.index_entries``) sorts its locators by it.
 """
 
 from __future__ import annotations
@@ -37,3 +38,9 @@ def toc_pages(root: Path) -> tuple[str, list[TocPage]]:
         walk(part.get("chapters", []), 0, part.get("caption"))
     walk(toc.get("chapters", []), 0, None)
     return strip.sub("", toc["root"]), pages
+
+
+def reading_order(root: Path) -> list[str]:
+    """Every docname of ``_toc.yml``, the root page first."""
+    first, pages = toc_pages(root)
+    return [first, *(page.docname for page in pages)]

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 import bibtexparser
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+from nea_edition import paths
 from nea_edition.checks.errors import Problem, report
 
 
@@ -47,9 +48,9 @@ def is_url(text: str) -> bool:
 
 
 #: Default location, relative to the repository root.
-ROOT = Path(__file__).resolve().parents[3]
-BIB_PATH = ROOT / "references.bib"
-BOOK_DIR = ROOT / "book"
+ROOT = paths.ROOT
+BIB_PATH = paths.BIB_FILE
+BOOK_DIR = paths.BOOK_DIR
 
 # The tools the file is written for. The site renders it with pybtex (sphinxcontrib-bibtex);
 # readers feed it to biblatex/biber, pandoc's citeproc and Zotero's BibTeX import. So the file

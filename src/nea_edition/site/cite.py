@@ -487,7 +487,7 @@ def _datapackage(srcdir: Path) -> dict[str, Any]:
 
 
 def _page_url(app: Sphinx, docname: str) -> str | None:
-    from nea_edition.site.metadata import base_url
+    from nea_edition.site.addresses import base_url
 
     base = base_url(app.config)
     return base + app.builder.get_target_uri(docname) if base else None

@@ -67,10 +67,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from nea_edition import toc
+
 logger = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-#: The Index page's stylesheet, in ``site/static`` (served by ``extension.py``).
+#: The Index page's stylesheet, in ``site/static`` (served by ``charts.py``).
 CSS_FILE = "nea-index.css"
 ENV_ATTR = "nea_index_vocabulary"
 EN_DASH = "\u2013"
@@ -628,21 +630,6 @@ class IndexInNavigation(SphinxTransform):
 # 4. The Index page
 
 
-def reading_order(env: BuildEnvironment, root: str) -> list[str]:
-    """Documents in the order of the navigation (depth first from the root)."""
-    order: list[str] = []
-
-    def visit(doc: str) -> None:
-        if doc in order:
-            return
-        order.append(doc)
-        for child in env.toctree_includes.get(doc, []):
-            visit(child)
-
-    visit(root)
-    return order + sorted(set(env.found_docs) - set(order))
-
-
 def page_label(env: BuildEnvironment, docname: str) -> str:
     """ "3.5 Making Trilateralism Workable": the page's number and title, as in the sidebar."""
     number = env.toc_secnumbers.get(docname, {}).get("")
@@ -689,7 +676,9 @@ def build_index(
         page, _, target = uri.partition("#")
         return page, target
 
-    order = {doc: i for i, doc in enumerate(reading_order(env, env.config.root_doc))}
+    ordered = toc.reading_order(Path(env.srcdir))
+    ordered += sorted(set(env.found_docs) - set(ordered))
+    order = {doc: i for i, doc in enumerate(ordered)}
     idents: dict[str, str] = {}
 
     def ident(name: str) -> str:

@@ -55,12 +55,12 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+from nea_edition import toc
 from nea_edition.site import cite, release
+from nea_edition.site.addresses import BASE_URL_ENV, absolute, base_url
 
 logger = logging.getLogger(__name__)
 
-#: The one setting for the site's public address.
-BASE_URL_ENV = "NEA_EDITION_BASE_URL"
 #: Descriptions are cut near this many characters (what search results show).
 DESCRIPTION_LIMIT = 160
 #: Pages without a document of their own.
@@ -70,41 +70,6 @@ SPECIAL_DESCRIPTIONS = {
     "search": "Search the pages of the analytic edition of Northeast Asian Regionalism in Korea.",
 }
 SCHEMA = "https://schema.org"
-
-
-# ----------------------------------------------------------------------------------------------
-# the base URL
-
-
-def normalise_base_url(value: str | None, *, source: str = BASE_URL_ENV) -> str | None:
-    """``https://host/path/`` (always one trailing slash), or None when unset or blank.
-
-    Anything but an absolute http(s) address is a configuration error, reported with where
-    the value came from, rather than a site full of broken canonical links.
-    """
-    value = (value or "").strip()
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(
-            f"{source}={value!r}: the site's base URL must be an absolute http(s) address "
-            "such as https://example.org/edition/ (no query or fragment)"
-        )
-    return value.rstrip("/") + "/"
-
-
-def base_url(config: Config) -> str | None:
-    """The site's base URL: ``NEA_EDITION_BASE_URL``, else ``html_baseurl``, else None."""
-    env = os.environ.get(BASE_URL_ENV, "")
-    if env.strip():
-        return normalise_base_url(env)
-    return normalise_base_url(config.html_baseurl, source="html_baseurl (html.baseurl)")
-
-
-def absolute(base: str | None, path: str) -> str | None:
-    """``base`` + a site-root-relative ``path``, or None without a base."""
-    return base + path.lstrip("/") if base else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -443,21 +408,6 @@ def _paper(app: Sphinx) -> cite.Work | None:
     return cached
 
 
-def _reading_order(app: Sphinx) -> list[str]:
-    """Every page after the front page, in the order of the table of contents."""
-    env = app.env
-    order: list[str] = []
-
-    def walk(docname: str) -> None:
-        for child in env.toctree_includes.get(docname, []):
-            if child not in order and child in env.all_docs:
-                order.append(child)
-                walk(child)
-
-    walk(app.config.root_doc)
-    return order
-
-
 def csv_downloads(
     app: Sphinx, docname: str, pathto: Any, base: str | None
 ) -> list[tuple[str, str]]:
@@ -507,7 +457,8 @@ def head_tags(
     if pagename == root:
         parts = [
             (env.titles[doc].astext(), absolute(base, app.builder.get_target_uri(doc)))
-            for doc in _reading_order(app)
+            for doc in toc.reading_order(Path(app.srcdir))[1:]
+            if doc in env.all_docs
         ]
         tags += highwire_tags(book, pdf_url=pdf_url)
         graph = [book_ld(book, paper, pdf_url=pdf_url, parts=parts)]
