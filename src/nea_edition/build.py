@@ -24,6 +24,7 @@ Sphinx gets the tag ``edition_pdf`` exactly when the PDF will be printed.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -129,6 +130,22 @@ def run_sphinx(root: Path, *, fresh: bool, with_pdf: bool) -> int:
 #: Lines of Sphinx's output that say nothing about the edition: each kernel myst-nb starts
 #: logs that it talks to its client over loopback TCP without encryption (ipykernel 7).
 LOG_NOISE = ("Kernel is running over TCP without encryption",)
+
+
+def executed_since(root: Path, since: dt.datetime) -> list[str]:
+    """The notebooks jupyter-cache stored since ``since``: those this build executed.
+
+    Read from jupyter-cache's own records (its public API), since ``sphinx-build -q`` keeps
+    myst-nb's per-notebook lines out of the log.
+    """
+    from jupyter_cache import get_cache
+
+    folder = staging_dir(root) / "_build" / ".jupyter_cache"
+    if not folder.is_dir():
+        return []
+    records = get_cache(str(folder)).list_cache_records()
+    paths = {Path(r.uri) for r in records if r.created.replace(tzinfo=dt.UTC) >= since}
+    return sorted(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in paths)
 
 
 def publish(root: Path) -> Path:
@@ -290,7 +307,13 @@ def build(root: Path | None = None, *, fresh: bool = False, force: bool = False)
     if problems:
         refuse(root, problems)
         return 1
+    sphinx_started = dt.datetime.now(dt.UTC)
     code = run_sphinx(root, fresh=fresh, with_pdf=mode.enabled)
+    executed = executed_since(root, sphinx_started)
+    if executed:
+        print(f"Notebooks executed: {', '.join(executed)}")
+    elif code == 0:
+        print("Notebooks executed: none (every notebook's inputs are unchanged: from the cache)")
     staged = staged_site(root)
     if code == 0 and mode.enabled:
         code = pdf.build_step(staged, root)
