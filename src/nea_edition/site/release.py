@@ -22,9 +22,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 #: The edition's version (semantic versioning, as in the module docstring).
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 #: The day this version was released, in Korea Standard Time.
-RELEASE_DATE = dt.date(2026, 12, 2)
+RELEASE_DATE = dt.date(2026, 12, 7)
 
 #: The edition's title as it is cited (CITATION.cff's ``title``).
 TITLE = "Northeast Asian Regionalism in Korea: An Analytic Edition"
