@@ -55,6 +55,7 @@ CHART_PAGES = (
     "book/04-security-cooperation/figure-membership-matrix.html",
     "book/04-security-cooperation/figure-institution-overlap.html",
     "book/06-after-2009.html",
+    "book/06-after-2009/figure-agenda-history.html",
 )
 IGNORE = shutil.ignore_patterns(
     "_build",
