@@ -368,8 +368,8 @@ def test_the_exclusions_list_each_statement_with_its_page_and_reason() -> None:
         {"id": "x", "section": "book/05-conclusion", "statement": f"A {XSS}", "reason": "Vague."}
     ]
     text = excluded_markdown(rows)
-    assert (
-        text == "- A \\<script\\>alert(1)\\</script\\> (from {doc}`/book/05-conclusion`)."
+    assert text == (
+        "- From {doc}`/book/05-conclusion`: A \\<script\\>alert(1)\\</script\\>"
         " *Not scored:* Vague.\n"
     )
     assert "Every statement" in excluded_markdown([])

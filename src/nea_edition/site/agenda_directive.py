@@ -85,14 +85,14 @@ def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -
         ]
         for row in rows:
             status = data.PLAIN.get(row["status"], row["status"])
-            rule = f" (rule: {{ref}}`agenda-rule-{row['rule']}`)" if row.get("rule") else ""
+            rule = f"; decided by {{ref}}`agenda-rule-{row['rule']}`" if row.get("rule") else ""
             out += [
                 "```{rubric} " + f"{row['number']}. {escape(row['item'])}",
                 f":name: agenda-{row['id']}",
                 f":class: nea-agenda-item nea-status-{row['status']}",
                 "```",
                 "",
-                f"**{status.capitalize()}**{rule} (as of {row['as_of']}) · {row['kind']} · to act:"
+                f"**{status.capitalize()}** (as of {row['as_of']}{rule}) · {row['kind']} · to act:"
                 f" {escape(row['actors'].replace(';', ', '))} · {row['scope']}, {row['domain']}"
                 f" · from {{doc}}`/{row['section']}`",
                 "",
@@ -180,7 +180,7 @@ def excluded_markdown(rows: list[dict[str, str]]) -> str:
         return "Every statement of the paper that could be scored is on the scorecard.\n"
     return (
         "\n".join(
-            f"- {escape(row['statement'])} (from {{doc}}`/{row['section']}`)."
+            f"- From {{doc}}`/{row['section']}`: {escape(row['statement'])}"
             f" *Not scored:* {escape(row['reason'])}"
             for row in rows
         )
