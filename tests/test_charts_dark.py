@@ -31,6 +31,7 @@ CHART_PAGES: dict[str, int] = {
     "book/04-security-cooperation/figure-institution-overlap.html": 1,
     "book/data.html": 1,
     "book/06-after-2009.html": 1,
+    "book/06-after-2009/figure-agenda-history.html": 1,
 }
 MATRIX = "book/04-security-cooperation/figure-membership-matrix.html"
 HIDE_HEADERS = (

@@ -36,6 +36,7 @@ CHART_PAGES: dict[str, list[set[str]]] = {
     "book/04-security-cooperation/figure-membership-matrix.html": [{"scatter"}],
     "book/04-security-cooperation/figure-institution-overlap.html": [{"heatmap"}],
     "book/06-after-2009.html": [{"scatter"}],
+    "book/06-after-2009/figure-agenda-history.html": [{"bar"}],
 }
 NO_CHART_PAGES = ["book/01-introduction.html", "book/index.html"]
 #: Screenshots show the figure, not the sticky bars that scroll over it.
@@ -295,6 +296,38 @@ def test_the_afterword_scorecard_draws_in_light_and_dark_mode(
     numbers = chart.locator(".nea-chart-plot").evaluate("gd => gd.data.flatMap(t => t.text).length")
     assert numbers == len(read_csv("agenda.csv"))  # one numbered square per item
     chart.screenshot(path=str(artifacts_dir / f"afterword-scorecard-375-{mode}.png"))
+    assert not errors
+    context.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_agenda_over_time_draws_at_phone_width_in_both_modes(
+    browser, site_url: str, mode: str, artifacts_dir: Path
+) -> None:
+    """One row per item of the agenda, at 375 px, without sideways scrolling, in either theme."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    context.add_init_script(
+        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}/book/06-after-2009/figure-agenda-history.html")
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    chart = page.locator(".nea-chart").first
+    chart.scroll_into_view_if_needed()
+    wait_drawn(page, 1)
+    rows = chart.locator(".nea-chart-plot").evaluate(
+        "gd => new Set(gd.data.flatMap(t => t.y)).size"
+    )
+    assert rows == len(read_csv("agenda.csv"))  # one row per item
+    patterns = chart.locator(".nea-chart-plot").evaluate(
+        "gd => gd.data.map(t => t.marker.pattern.shape)"
+    )
+    assert len(set(patterns)) == len(patterns)  # each status has a pattern of its own
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    page.add_style_tag(content=HIDE_HEADERS)
+    chart.screenshot(path=str(artifacts_dir / f"agenda-history-375-{mode}.png"))
     assert not errors
     context.close()
 

@@ -807,15 +807,17 @@ def test_real_data_validates_with_frictionless_alone() -> None:
 # ------------------------------------------------------------------------------- the agenda
 
 AGENDA_ROW = (
-    "talks-grow,book/01-introduction,expectation,The talks could grow.,Six-Party states,"
-    "region-wide,security,{status},{as_of},{assessment},{evidence},{source},"
+    "talks-grow,book/01-introduction,{kind},The talks could grow.,Six-Party states,"
+    "region-wide,security,{status},{rule},{as_of},{assessment},{evidence},{source},"
 )
 
 
 def agenda_row(**change: str) -> str:
     values = {
+        "kind": "expectation",
         "status": "stalled",
-        "as_of": "2026-12-01",
+        "rule": "talks-stopped",
+        "as_of": "2009-12-31",
         "assessment": "They stopped meeting.",
         "evidence": "2005-spt-joint-statement",
         "source": "kim2009regionalism",
@@ -900,9 +902,11 @@ def test_event_id_starts_with_its_year(root: Path) -> None:
         "2006-spt-joint-statement,2005-09-19,Joint statement,SPT,kim2009regionalism,,",
     )
     problems = run(root)
-    # the agenda's evidence now points at a missing id as well: both are reported, in one run
+    # the agenda's and the history's evidence now point at a missing id as well: all are
+    # reported, in one run
     assert [(p.file, p.line, p.column, p.rule) for p in problems] == [
         ("data/agenda.csv", 2, "evidence", "unknown-event"),
+        ("data/agenda_history.csv", 2, "evidence", "unknown-event"),
         ("data/events.csv", 3, "id", "id-year"),
     ]
 
@@ -911,3 +915,286 @@ def test_every_agenda_problem_in_one_run(root: Path) -> None:
     set_line(root, "agenda", 2, agenda_row(status="done", as_of="2999-01-01", evidence="x-y"))
     rules = sorted(p.rule for p in run(root))
     assert rules == ["enum", "future-date", "unknown-event"]
+
+
+def test_agenda_as_of_may_not_be_later_than_the_newest_event(root: Path) -> None:
+    # The fixture's newest event is dated 2009 (a year): 2009-12-31 is within it, 2010 is not.
+    set_line(root, "agenda", 2, agenda_row(as_of="2010-01-01"))
+    problem = only(run(root))
+    assert located(problem) == ("data/agenda.csv", 2, "as_of", "2010-01-01", "as-of-after-record")
+    assert "2009, line 4" in problem.message
+
+
+# ------------------------------------------------------------------------------- the scorecard
+#
+# The fixture: talks-grow (an expectation, stalled by rule talks-stopped) and security-dialogue
+# (a proposal, not-realised by never-taken-up); coder-b disagrees on talks-grow (line 3 of
+# agenda_codings.csv) and a reconciliation row (line 6) settles it; agenda_history.csv has one
+# row for talks-grow (line 2) and two for security-dialogue (lines 3, 4).
+
+
+def test_a_rule_id_must_be_in_the_codebook(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(rule="talks-fizzled"))
+    set_line(root, "agenda_codings", 2, "talks-grow,coder-a,stalled,talks-fizzled,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda.csv", 2, "rule", "talks-fizzled", "foreign-key"),
+        ("data/agenda_codings.csv", 2, "rule", "talks-fizzled", "foreign-key"),
+    ]
+    assert "agenda_rules.csv column id" in problems[0].message
+
+
+def test_a_rule_yields_its_own_status(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(rule="forecast-failed"))
+    set_line(root, "agenda_codings", 2, "talks-grow,coder-a,stalled,never-taken-up,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda.csv", 2, "rule", "forecast-failed", "rule-status"),
+        # never-taken-up is for proposals; talks-grow is an expectation
+        ("data/agenda_codings.csv", 2, "rule", "never-taken-up", "rule-applies-to"),
+        ("data/agenda_codings.csv", 2, "rule", "never-taken-up", "rule-status"),
+    ]
+    assert "yields not-realised" in problems[0].message and "not stalled" in problems[0].message
+
+
+def test_a_rule_for_one_kind_decides_only_that_kind(root: Path) -> None:
+    set_line(
+        root,
+        "agenda",
+        2,
+        agenda_row(kind="proposal", rule="forecast-failed").replace(",stalled,", ",not-realised,"),
+    )
+    set_line(root, "agenda_codings", 2, "talks-grow,coder-a,not-realised,forecast-failed,")
+    set_line(root, "agenda_codings", 6, "talks-grow,reconciliation,not-realised,forecast-failed,x")
+    set_line(root, "agenda_history", 2, "talks-grow,2009-12-01,not-realised,,")
+    # coder-a and coder-b now agree: the reconciliation row goes
+    path = root / "data" / "agenda_codings.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:5]) + "\n", encoding="utf-8")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda.csv", 2, "rule", "forecast-failed", "rule-applies-to"),
+        ("data/agenda_codings.csv", 2, "rule", "forecast-failed", "rule-applies-to"),
+        ("data/agenda_codings.csv", 3, "rule", "forecast-failed", "rule-applies-to"),
+    ]
+    assert "expectations only" in problems[0].message and "a proposal" in problems[0].message
+
+
+def test_a_general_rule_yields_no_status_and_fits_any_row(root: Path) -> None:
+    set_line(root, "agenda", 2, agenda_row(rule="evidence"))
+    assert run(root) == []
+
+
+def test_each_coder_codes_every_item(root: Path) -> None:
+    set_line(root, "agenda_codings", 4, "security-dialogue,coder-b,not-realised,never-taken-up,")
+    set_line(root, "agenda_codings", 5, "talks-grow,coder-a,stalled,talks-stopped,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_codings.csv", None, "item", "security-dialogue", "coding-missing"),
+        ("data/agenda_codings.csv", 5, "item+coder", "talks-grow+coder-a", "duplicate-key"),
+    ]
+    assert problems[0].message.startswith("coder-a has no row")
+
+
+def test_a_disagreement_needs_a_reconciliation(root: Path) -> None:
+    path = root / "data" / "agenda_codings.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:5]) + "\n", encoding="utf-8")
+    problem = only(run(root))
+    assert located(problem) == (
+        "data/agenda_codings.csv",
+        3,
+        "status",
+        "not-realised",
+        "reconciliation-missing",
+    )
+    assert "coder-a gave stalled and coder-b not-realised" in problem.message
+
+
+def test_a_reconciliation_only_where_the_coders_differ(root: Path) -> None:
+    add_line(
+        root,
+        "agenda_codings",
+        "security-dialogue,reconciliation,not-realised,never-taken-up,Both agreed anyway.",
+    )
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        7,
+        "coder",
+        "reconciliation",
+        "reconciliation-unneeded",
+    )
+
+
+def test_a_reconciliation_gives_the_final_status_and_says_why(root: Path) -> None:
+    set_line(root, "agenda_codings", 6, "talks-grow,reconciliation,not-realised,forecast-failed,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_codings.csv", 6, "note", "", "reconciliation-note"),
+        ("data/agenda_codings.csv", 6, "status", "not-realised", "reconciliation-status"),
+    ]
+    assert "(stalled)" in problems[1].message
+
+
+def test_where_the_coders_agree_they_give_the_final_status(root: Path) -> None:
+    set_line(root, "agenda_codings", 4, "security-dialogue,coder-a,stalled,talks-stopped,")
+    set_line(root, "agenda_codings", 5, "security-dialogue,coder-b,stalled,talks-stopped,")
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        5,
+        "status",
+        "stalled",
+        "coding-not-final",
+    )
+
+
+def test_a_coding_names_an_item_of_the_agenda(root: Path) -> None:
+    add_line(root, "agenda_codings", "talks-shrink,coder-a,stalled,talks-stopped,")
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        7,
+        "item",
+        "talks-shrink",
+        "foreign-key",
+    )
+
+
+def test_every_item_has_a_history(root: Path) -> None:
+    set_line(root, "agenda_history", 2, "security-dialogue,2009-11-30,stalled,,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_history.csv", None, "item", "talks-grow", "history-missing"),
+        ("data/agenda_history.csv", 2, "date", "2009-11-30", "minimum"),  # before the paper
+    ]
+
+
+def test_a_history_starts_on_the_papers_date(root: Path) -> None:
+    set_line(root, "agenda_history", 2, "talks-grow,2009-12-02,stalled,,")
+    problem = only(run(root))
+    assert located(problem) == ("data/agenda_history.csv", 2, "date", "2009-12-02", "history-start")
+    assert "2009-12-01" in problem.message
+
+
+def test_history_dates_increase_strictly_and_each_row_is_a_change(root: Path) -> None:
+    set_line(root, "agenda_history", 4, "security-dialogue,2009-12-01,not-realised,,")
+    add_line(root, "agenda_history", "security-dialogue,2009-12-31,not-realised,,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_history.csv", 4, "date", "2009-12-01", "history-order"),
+        (
+            "data/agenda_history.csv",
+            4,
+            "item+date",
+            "security-dialogue+2009-12-01",
+            "duplicate-key",
+        ),
+        ("data/agenda_history.csv", 5, "status", "not-realised", "history-no-change"),
+    ]
+
+
+def test_a_history_ends_on_the_items_status(root: Path) -> None:
+    set_line(root, "agenda_history", 4, "security-dialogue,2009-12-31,stalled,,")
+    problem = only(run(root))
+    assert located(problem) == ("data/agenda_history.csv", 4, "status", "stalled", "history-final")
+    assert "(not-realised)" in problem.message
+
+
+def test_a_history_row_is_not_after_the_items_as_of(root: Path) -> None:
+    set_line(
+        root,
+        "agenda",
+        3,
+        (VALID / "data" / "agenda.csv")
+        .read_text()
+        .splitlines()[2]
+        .replace("2009-12-31", "2009-12-15"),
+    )
+    assert located(only(run(root))) == (
+        "data/agenda_history.csv",
+        4,
+        "date",
+        "2009-12-31",
+        "history-after-as-of",
+    )
+
+
+def test_history_evidence_exists_and_precedes_the_row(root: Path) -> None:
+    set_line(root, "agenda_history", 2, "talks-grow,2009-12-01,stalled,2005-spt-no-such,")
+    set_line(
+        root,
+        "agenda_history",
+        3,
+        "security-dialogue,2009-12-01,too-early,"
+        "2009-global-korea-strategy;2005-spt-joint-statement,",
+    )
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_history.csv", 2, "evidence", "2005-spt-no-such", "unknown-event"),
+    ]
+    # an event dated only by its year counts as possibly on the row's date; a later one not
+    set_line(root, "agenda_history", 2, "talks-grow,2009-12-01,stalled,2005-spt-joint-statement,")
+    path = root / "data" / "events.csv"
+    path.write_text(
+        path.read_text().replace(
+            "2009-global-korea-strategy,2009,", "2009-global-korea-strategy,2009-12-31,"
+        )
+    )
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        (
+            "data/agenda_history.csv",
+            3,
+            "evidence",
+            "2009-global-korea-strategy",
+            "evidence-after-row",
+        ),
+    ]
+    assert "2009-12-31" in problems[0].message
+
+
+def test_an_excluded_statement_is_not_also_an_item(root: Path) -> None:
+    add_line(
+        root,
+        "agenda_excluded",
+        "talks-grow,book/01-introduction,The talks could grow.,Scored after all.",
+    )
+    add_line(root, "agenda_excluded", "regional-past,book/05-conclusion,Again.,Twice.")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_excluded.csv", 3, "id", "talks-grow", "excluded-is-item"),
+        ("data/agenda_excluded.csv", 4, "id", "regional-past", "duplicate-key"),
+    ]
+
+
+def test_an_excluded_statement_comes_from_a_page(root: Path) -> None:
+    (root / "book").mkdir()
+    for page in ("01-introduction", "05-conclusion"):
+        (root / "book" / f"{page}.md").write_text("# Page\n", encoding="utf-8")
+    assert run(root) == []
+    set_line(root, "agenda_excluded", 2, "regional-past,book/01-intro,The past.,Not scored.")
+    assert located(only(run(root))) == (
+        "data/agenda_excluded.csv",
+        2,
+        "section",
+        "book/01-intro",
+        "unknown-section",
+    )
+
+
+def test_a_status_off_the_scale_is_reported_once(root: Path) -> None:
+    """A wrong status is an enum error; the tables that repeat the status do not pile on."""
+    set_line(root, "agenda", 2, agenda_row(status="done"))
+    assert [p.rule for p in run(root)] == ["enum"]
+
+
+def test_every_scorecard_status_column_shares_the_agendas_scale() -> None:
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+
+    def status(name: str) -> dict:
+        return next(f for f in resources[name]["schema"]["fields"] if f["name"] == "status")
+
+    scale = status("agenda")
+    for name in ("agenda_rules", "agenda_codings", "agenda_history"):
+        assert status(name)["constraints"]["enum"] == scale["constraints"]["enum"], name
+        assert status(name)["enumDescriptions"] == scale["enumDescriptions"], name
+    fields = [f["name"] for f in resources["agenda"]["schema"]["fields"]]
+    assert fields[fields.index("status") + 1] == "rule"

@@ -18,7 +18,10 @@ only what a schema cannot express:
 * every row of one ring of the Global Korea circles gives the ring the same name (the figure
   labels a ring once);
 * every ``source`` is an http(s) URL or a key of ``references.bib``; so is every key an
-  endnote cites.
+  endnote cites;
+* the agenda's judgements rest on events that exist, and are checked through a date no later
+  than the newest event; the scorecard's codebook, codings, histories and exclusions agree
+  with the agenda and with each other (``_scorecard_problems`` lists the rules).
 
 Every problem is collected (never only the first) and located by file, line (as a text editor
 counts it: the header is line 1), column, value and rule.
@@ -862,6 +865,7 @@ def _agenda_problems(
     agenda = tables.get("agenda")
     if agenda is None or not agenda.usable:
         return problems
+    newest = _newest_event(events)
     has_pages = (book_root / "book").is_dir()
     for line, record in agenda.records():
 
@@ -878,12 +882,335 @@ def _agenda_problems(
         parsed = parse_partial_date(as_of)
         if parsed and parsed[1] == "day" and parsed[0] > today:
             add("as_of", as_of, "future-date", f"a judgement cannot be dated after today ({today})")
+        elif parsed and newest is not None and _before(newest[0], _date_key(as_of) or newest[0]):
+            add(
+                "as_of",
+                as_of,
+                "as-of-after-record",
+                f"checked through a date later than the newest event in events.csv "
+                f"({newest[1]}, line {newest[2]}): the record stops there",
+            )
         section = record["section"].strip()
         if has_pages and section and not (book_root / f"{section}.md").is_file():
             add("section", section, "unknown-section", "no such page in book/")
         assessment = record["assessment"].strip()
         if assessment and (assessment.lower() in PLACEHOLDERS or len(assessment.split()) < 3):
             add("assessment", record["assessment"], "blank", "the assessment says nothing yet")
+    return problems
+
+
+def _newest_event(events: _Table | None) -> tuple[tuple[int, ...], str, int] | None:
+    """(date key, date as written, line) of the latest event, or None without events.
+
+    A partial date counts as the first day it covers when events are ordered (``2025`` before
+    ``2025-03-01``), and is compared at its own precision when a date is checked against it.
+    """
+    if events is None or not events.usable:
+        return None
+    dated = []
+    for line, record in events.records():
+        parsed = parse_partial_date(record["date"])
+        key = _date_key(record["date"])
+        if parsed and key:
+            dated.append((parsed[0], key, record["date"].strip(), line))
+    if not dated:
+        return None
+    _, key, text, line = max(dated, key=lambda d: (d[0], len(d[1])))
+    return key, text, line
+
+
+def _agenda_scale(descriptor: dict[str, Any]) -> set[str] | None:
+    """The steps of the agenda's status scale, from the schema (None if it has none)."""
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == "agenda":
+            for spec in resource["schema"]["fields"]:
+                if spec["name"] == "status" and "enum" in spec.get("constraints", {}):
+                    return {str(v) for v in spec["constraints"]["enum"]}
+    return None
+
+
+#: The date of the paper (Korea Standard Time): every item's history starts on it.
+PAPER_DATE = "2009-12-01"
+
+#: The two independent coders of ``agenda_codings.csv``; the third value of its ``coder``
+#: column, ``RECONCILIATION``, gives the final status where they differ.
+CODERS: tuple[str, str] = ("coder-a", "coder-b")
+RECONCILIATION = "reconciliation"
+
+
+def _scorecard_problems(
+    tables: dict[str, _Table], descriptor: dict[str, Any], book_root: Path
+) -> list[Problem]:
+    """What the schema cannot say about the scorecard's codebook, codings, history, exclusions.
+
+    Rule ids that do not exist are foreign-key errors, found by frictionless; here:
+
+    * a rule that yields a status is cited only by rows of that status, and a rule limited to
+      one kind of item only by items of that kind (in agenda.csv and agenda_codings.csv);
+    * coder-a and coder-b each code every item (once: the primary key); a reconciliation row
+      exists exactly where they gave different statuses and gives agenda.csv's status, with a
+      note; where they agree, their status is agenda.csv's;
+    * every item has a history; its rows run in strictly increasing date order from
+      2009-12-01 (the schema's minimum) and each changes the status; the last is the item's
+      status in agenda.csv and none is dated after its as_of; every event it cites exists and
+      is dated no later than the row;
+    * an excluded statement is not also an item, and its page exists.
+
+    A status off the scale is reported once, by the schema, and compared with nothing here:
+    one wrong cell should not also break every table that repeats it.
+    """
+    problems: list[Problem] = []
+    scale = _agenda_scale(descriptor)
+
+    def on_scale(status: str) -> str | None:
+        """The status if it is a step of the scale, else None (reported by the schema)."""
+        status = status.strip()
+        return status if status and (scale is None or status in scale) else None
+
+    def usable(name: str) -> _Table | None:
+        table = tables.get(name)
+        return table if table is not None and table.usable else None
+
+    agenda, rules = usable("agenda"), usable("agenda_rules")
+    codings, history = usable("agenda_codings"), usable("agenda_history")
+    excluded, events = usable("agenda_excluded"), usable("events")
+    items: dict[str, dict[str, str]] = {}
+    if agenda is not None:
+        items = {record["id"].strip(): record for _, record in agenda.records()}
+    rulebook: dict[str, tuple[int, dict[str, str]]] = {}
+    if rules is not None:
+        rulebook = {record["id"].strip(): (line, record) for line, record in rules.records()}
+
+    def table_problem(
+        table: _Table, line: int | None, column: str, value: str, rule: str, message: str
+    ) -> None:
+        problems.append(Problem(table.file, line, column, value, rule, message))
+
+    def check_rule(table: _Table, line: int, record: dict[str, str], kind: str) -> None:
+        rule_id = record["rule"].strip()
+        if rule_id not in rulebook:
+            return  # an unknown id is a foreign-key error (frictionless)
+        rule_line, rule = rulebook[rule_id]
+        yields, applies = rule["status"].strip(), rule["applies_to"].strip()
+        status = on_scale(record["status"])
+        if yields and status and yields != status:
+            table_problem(
+                table,
+                line,
+                "rule",
+                rule_id,
+                "rule-status",
+                f"this rule yields {yields} (agenda_rules.csv line {rule_line}), not {status}",
+            )
+        if applies not in ("", "any") and kind and applies != kind:
+            table_problem(
+                table,
+                line,
+                "rule",
+                rule_id,
+                "rule-applies-to",
+                f"this rule applies to {applies}s only (agenda_rules.csv line {rule_line}); "
+                f"the item is a {kind}",
+            )
+
+    if agenda is not None:
+        for line, record in agenda.records():
+            check_rule(agenda, line, record, record["kind"].strip())
+
+    if codings is not None:
+        coded: dict[str, dict[str, tuple[int, dict[str, str]]]] = {}
+        for line, record in codings.records():
+            item = record["item"].strip()
+            kind = items[item]["kind"].strip() if item in items else ""
+            check_rule(codings, line, record, kind)
+            coded.setdefault(item, {}).setdefault(record["coder"].strip(), (line, record))
+            if record["coder"].strip() == RECONCILIATION and not record["note"].strip():
+                table_problem(
+                    codings, line, "note", "", "reconciliation-note", "say why this status won"
+                )
+        for item in items:
+            for coder in CODERS:
+                if coder not in coded.get(item, {}):
+                    table_problem(
+                        codings,
+                        None,
+                        "item",
+                        item,
+                        "coding-missing",
+                        f"{coder} has no row for this item of agenda.csv; both coders code "
+                        "every item",
+                    )
+        for item, by_coder in coded.items():
+            if not all(coder in by_coder for coder in CODERS):
+                continue
+            (_, a), (b_line, b) = by_coder[CODERS[0]], by_coder[CODERS[1]]
+            a_status, b_status = on_scale(a["status"]), on_scale(b["status"])
+            final = on_scale(items[item]["status"]) if item in items else None
+            if a_status is None or b_status is None:
+                continue
+            reconciled = by_coder.get(RECONCILIATION)
+            if a_status != b_status and reconciled is None:
+                table_problem(
+                    codings,
+                    b_line,
+                    "status",
+                    b_status,
+                    "reconciliation-missing",
+                    f"coder-a gave {a_status} and coder-b {b_status}: add a reconciliation "
+                    "row with the final status and why",
+                )
+            elif a_status == b_status and reconciled is not None:
+                table_problem(
+                    codings,
+                    reconciled[0],
+                    "coder",
+                    RECONCILIATION,
+                    "reconciliation-unneeded",
+                    f"coder-a and coder-b agree ({a_status}): a reconciliation row is only "
+                    "for items where they differ",
+                )
+            elif a_status == b_status and final is not None and a_status != final:
+                table_problem(
+                    codings,
+                    b_line,
+                    "status",
+                    b_status,
+                    "coding-not-final",
+                    f"both coders gave {a_status} but agenda.csv says {final}",
+                )
+            if reconciled is not None and final is not None:
+                r_line, r = reconciled
+                if on_scale(r["status"]) and r["status"].strip() != final:
+                    table_problem(
+                        codings,
+                        r_line,
+                        "status",
+                        r["status"].strip(),
+                        "reconciliation-status",
+                        f"the reconciled status is the final one in agenda.csv ({final})",
+                    )
+
+    if history is not None:
+        event_dates = (
+            {r["id"].strip(): r["date"].strip() for _, r in events.records()} if events else {}
+        )
+        paper = _date_key(PAPER_DATE) or ()
+        rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        for line, record in history.records():
+            rows.setdefault(record["item"].strip(), []).append((line, record))
+            date = _date_key(record["date"].strip())
+            for event_id in split_keys(record["evidence"]):
+                if events is None:
+                    break
+                if event_id not in event_dates:
+                    table_problem(
+                        history,
+                        line,
+                        "evidence",
+                        event_id,
+                        "unknown-event",
+                        "no event with this id in events.csv",
+                    )
+                    continue
+                when = _date_key(event_dates[event_id])
+                if date and when and _before(date, when):
+                    table_problem(
+                        history,
+                        line,
+                        "evidence",
+                        event_id,
+                        "evidence-after-row",
+                        f"the event is dated {event_dates[event_id]}, after this row: a status "
+                        "cannot rest on what had not yet happened",
+                    )
+        for item in items:
+            if item not in rows:
+                table_problem(
+                    history,
+                    None,
+                    "item",
+                    item,
+                    "history-missing",
+                    "this item of agenda.csv has no history: give at least its status on "
+                    f"{PAPER_DATE}",
+                )
+        for item, item_rows in rows.items():
+            first_line, first = item_rows[0]
+            start = _date_key(first["date"].strip())
+            if start and _before(paper, start):
+                table_problem(
+                    history,
+                    first_line,
+                    "date",
+                    first["date"].strip(),
+                    "history-start",
+                    f"an item's first row gives its status on {PAPER_DATE}, when the paper "
+                    "appeared",
+                )
+            for (prev_line, prev), (line, record) in itertools.pairwise(item_rows):
+                a, b = _date_key(prev["date"].strip()), _date_key(record["date"].strip())
+                if a and b and not _before(a, b):
+                    table_problem(
+                        history,
+                        line,
+                        "date",
+                        record["date"].strip(),
+                        "history-order",
+                        f"not after the item's previous row ({prev['date'].strip()}, line "
+                        f"{prev_line}): an item's rows run in strictly increasing date order",
+                    )
+                if record["status"].strip() == prev["status"].strip():
+                    table_problem(
+                        history,
+                        line,
+                        "status",
+                        record["status"].strip(),
+                        "history-no-change",
+                        f"the same status as the item's previous row (line {prev_line}): "
+                        "a row records a change",
+                    )
+            if item not in items:
+                continue  # an unknown item is a foreign-key error (frictionless)
+            last_line, last = item_rows[-1]
+            final = on_scale(items[item]["status"])
+            if final and on_scale(last["status"]) and last["status"].strip() != final:
+                table_problem(
+                    history,
+                    last_line,
+                    "status",
+                    last["status"].strip(),
+                    "history-final",
+                    f"the item's last row gives its status in agenda.csv ({final})",
+                )
+            as_of = _date_key(items[item]["as_of"].strip())
+            for line, record in item_rows:
+                date = _date_key(record["date"].strip())
+                if date and as_of and _before(as_of, date):
+                    table_problem(
+                        history,
+                        line,
+                        "date",
+                        record["date"].strip(),
+                        "history-after-as-of",
+                        f"after the item's as_of date in agenda.csv "
+                        f"({items[item]['as_of'].strip()}), through which its record was checked",
+                    )
+
+    if excluded is not None:
+        has_pages = (book_root / "book").is_dir()
+        for line, record in excluded.records():
+            if record["id"].strip() in items:
+                table_problem(
+                    excluded,
+                    line,
+                    "id",
+                    record["id"].strip(),
+                    "excluded-is-item",
+                    "also an item of agenda.csv: a statement is either scored or excluded",
+                )
+            section = record["section"].strip()
+            if has_pages and section and not (book_root / f"{section}.md").is_file():
+                table_problem(excluded, line, "section", section, "unknown-section", "no such page")
     return problems
 
 
@@ -961,6 +1288,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     problems += _ring_problems(tables)
     problems += _endnote_problems(tables, descriptor, data_dir.parent)
     problems += _agenda_problems(tables, data_dir.parent)
+    problems += _scorecard_problems(tables, descriptor, data_dir.parent)
 
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
@@ -999,7 +1327,8 @@ def summary(data_dir: Path) -> str:
             rows += max(0, sum(1 for row in csv.reader(handle) if any(row)) - 1)
     return (
         f"{data_dir}: {len(descriptor['resources'])} tables, {rows} rows: all valid "
-        "(schema, dates, terms, memberships, rings, sources; no undescribed tables)."
+        "(schema, dates, terms, memberships, rings, sources, the scorecard's codings and "
+        "histories; no undescribed tables)."
     )
 
 

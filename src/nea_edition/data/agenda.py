@@ -11,6 +11,7 @@ The outcome scale and the meaning of each step live in one place, ``data/datapac
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,15 @@ def scale(field: str = "status", data_dir: Path | None = None) -> list[tuple[str
     spec = next(f for f in resource["schema"]["fields"] if f["name"] == field)
     definitions = spec.get("enumDescriptions", {})
     return [(value, definitions.get(value, "")) for value in spec["constraints"]["enum"]]
+
+
+def checked_through(tables: Tables) -> dt.date:
+    """The date the record was checked through: the latest ``as_of`` of the agenda.
+
+    Validation guarantees that it is no later than the newest event in events.csv (and not in
+    the future), so the afterword can say the record stops there.
+    """
+    return pd.Timestamp(tables.agenda["as_of"].max()).date()
 
 
 def section_number(docname: str) -> int:

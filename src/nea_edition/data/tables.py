@@ -36,6 +36,10 @@ TABLE_NAMES: tuple[str, ...] = (
     "events",
     "global_korea_circles",
     "agenda",
+    "agenda_rules",
+    "agenda_codings",
+    "agenda_history",
+    "agenda_excluded",
 )
 
 #: ``DECLARED_TABLES_ENV`` is set by the edition's Sphinx extension in a notebook it executes:
@@ -95,8 +99,10 @@ class Tables:
     """The tables the figures use, typed (see the module docstring).
 
     ``global_korea_circles`` (ring and order ``Int64``, basis categorical, rows sorted by ring
-    and order) and ``agenda`` default to an empty frame only so that tests can build a
-    ``Tables`` from the tables they need; ``load_tables`` always fills them. In a notebook of
+    and order), ``agenda`` and the scorecard's tables (``agenda_rules``, the codebook;
+    ``agenda_codings``; ``agenda_history``, dates as ``datetime64``; ``agenda_excluded``)
+    default to an empty frame only so that tests can build a ``Tables`` from the tables they
+    need; ``load_tables`` always fills them. In a notebook of
     the build, a table the page does not declare holds an ``Undeclared`` stand-in instead.
     """
 
@@ -108,6 +114,10 @@ class Tables:
     events: pd.DataFrame
     global_korea_circles: pd.DataFrame = field(default_factory=pd.DataFrame)
     agenda: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agenda_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agenda_codings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agenda_history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agenda_excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------------------------

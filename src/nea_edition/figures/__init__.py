@@ -1,7 +1,8 @@
 """The edition's figures: one module per figure, over one shared renderer.
 
 ``timeline`` (the administrations), ``membership_matrix``, ``institution_overlap``,
-``global_korea`` and ``agenda`` (the afterword's scorecard) each draw one figure; ``render``
+``global_korea``, ``agenda`` (the afterword's scorecard) and ``agenda_history`` (the agenda
+over time) each draw one figure; ``render``
 holds what they share (the ``Chart`` and ``DataTable`` HTML, escaping, palette, fonts,
 layout). Each figure's entry points take the typed ``nea_edition.data.Tables``, compute the
 derived tables they need through the data layer, and return what a notebook page shows, so a
@@ -20,6 +21,12 @@ from __future__ import annotations
 
 from nea_edition.data import latest_year
 from nea_edition.figures.agenda import agenda_chart, agenda_data, agenda_scorecard, agenda_summary
+from nea_edition.figures.agenda_history import (
+    agenda_history_chart,
+    agenda_history_data,
+    agenda_history_figure,
+    agenda_history_summary,
+)
 from nea_edition.figures.global_korea import (
     global_korea_chart,
     global_korea_circles,
@@ -68,6 +75,10 @@ __all__ = [
     "administrations_timeline",
     "agenda_chart",
     "agenda_data",
+    "agenda_history_chart",
+    "agenda_history_data",
+    "agenda_history_figure",
+    "agenda_history_summary",
     "agenda_scorecard",
     "agenda_summary",
     "chart_html",

@@ -19,7 +19,17 @@ In MyST::
     ```{agenda-links}
     ```
 
-The last goes on each section page: its own items, linked to the afterword, with outcomes.
+    ```{agenda-codebook}
+    ```
+
+    ```{agenda-excluded}
+    ```
+
+``agenda-links`` goes on each section page: its own items, linked to the afterword, with
+outcomes. ``agenda-codebook`` renders the codebook (``data/agenda_rules.csv``), each rule a
+rubric named ``agenda-rule-<id>`` that every item links to from its outcome;
+``agenda-excluded`` lists the paper's statements that are not scored
+(``data/agenda_excluded.csv``), each with its page and the reason.
 """
 
 from __future__ import annotations
@@ -39,6 +49,8 @@ from nea_edition.checks.validation import split_keys
 from nea_edition.site.endnotes_directive import _source_markdown, escape, read_rows
 
 AGENDA_CSV = Path("data") / "agenda.csv"
+RULES_CSV = Path("data") / "agenda_rules.csv"
+EXCLUDED_CSV = Path("data") / "agenda_excluded.csv"
 EVENTS_CSV = Path("data") / "events.csv"
 DESCRIPTOR = Path("data") / "datapackage.json"
 
@@ -73,13 +85,14 @@ def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -
         ]
         for row in rows:
             status = data.PLAIN.get(row["status"], row["status"])
+            rule = f"; decided by {{ref}}`agenda-rule-{row['rule']}`" if row.get("rule") else ""
             out += [
                 "```{rubric} " + f"{row['number']}. {escape(row['item'])}",
                 f":name: agenda-{row['id']}",
                 f":class: nea-agenda-item nea-status-{row['status']}",
                 "```",
                 "",
-                f"**{status.capitalize()}** (as of {row['as_of']}) · {row['kind']} · to act:"
+                f"**{status.capitalize()}** (as of {row['as_of']}{rule}) · {row['kind']} · to act:"
                 f" {escape(row['actors'].replace(';', ', '))} · {row['scope']}, {row['domain']}"
                 f" · from {{doc}}`/{row['section']}`",
                 "",
@@ -129,6 +142,52 @@ def scale_markdown(descriptor: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def codebook_markdown(rules: list[dict[str, str]], agenda: list[dict[str, str]]) -> str:
+    """The codebook: each rule a rubric (``agenda-rule-<id>``), what it yields, its text."""
+    data = _agenda()
+    used: dict[str, int] = {}
+    for row in agenda:
+        used[row.get("rule", "")] = used.get(row.get("rule", ""), 0) + 1
+    out: list[str] = []
+    for rule in rules:
+        status = rule["status"]
+        yields = (
+            f"yields **{data.PLAIN.get(status, status)}** (`{status}`)"
+            if status
+            else "a general rule: yields no status"
+        )
+        applies = "any item" if rule["applies_to"] == "any" else f"{rule['applies_to']}s only"
+        count = used.get(rule["id"], 0)
+        decided = f"decided {count} item{'s' if count != 1 else ''}" if status else ""
+        out += [
+            "```{rubric} " + escape(rule["title"]),
+            f":name: agenda-rule-{rule['id']}",
+            ":class: nea-agenda-rule",
+            "```",
+            "",
+            " · ".join(part for part in (yields, f"applies to {applies}", decided) if part)
+            + f" · id `{rule['id']}`",
+            "",
+            escape(rule["text"]),
+            "",
+        ]
+    return "\n".join(out)
+
+
+def excluded_markdown(rows: list[dict[str, str]]) -> str:
+    """The statements not scored: each with the page it comes from and the reason."""
+    if not rows:
+        return "Every statement of the paper that could be scored is on the scorecard.\n"
+    return (
+        "\n".join(
+            f"- From {{doc}}`/{row['section']}`: {escape(row['statement'])}"
+            f" *Not scored:* {escape(row['reason'])}"
+            for row in rows
+        )
+        + "\n"
+    )
+
+
 class _AgendaDirective(SphinxDirective):
     has_content = False
     required_arguments = 0
@@ -171,9 +230,28 @@ class AgendaScale(_AgendaDirective):
         return self._parse(scale_markdown(descriptor), DESCRIPTOR, "nea-agenda-scale")
 
 
+class AgendaCodebook(_AgendaDirective):
+    """The codebook's rules, each with what it yields and how many items it decided."""
+
+    def run(self) -> list[nodes.Node]:
+        rules = read_rows(self._path(RULES_CSV))
+        agenda = read_rows(self._path(AGENDA_CSV))
+        return self._parse(codebook_markdown(rules, agenda), RULES_CSV, "nea-agenda-codebook")
+
+
+class AgendaExcluded(_AgendaDirective):
+    """The paper's statements that the scorecard does not score, with the reasons."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = read_rows(self._path(EXCLUDED_CSV))
+        return self._parse(excluded_markdown(rows), EXCLUDED_CSV, "nea-agenda-excluded")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives (listed in _config.yml ``extra_extensions``)."""
     app.add_directive("agenda-items", AgendaItems)
     app.add_directive("agenda-scale", AgendaScale)
     app.add_directive("agenda-links", AgendaLinks)
+    app.add_directive("agenda-codebook", AgendaCodebook)
+    app.add_directive("agenda-excluded", AgendaExcluded)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
