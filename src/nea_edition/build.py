@@ -145,7 +145,9 @@ def executed_since(root: Path, since: dt.datetime) -> list[str]:
         return []
     records = get_cache(str(folder)).list_cache_records()
     paths = {Path(r.uri) for r in records if r.created.replace(tzinfo=dt.UTC) >= since}
-    return sorted(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in paths)
+    return sorted(
+        p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in paths
+    )
 
 
 def publish(root: Path) -> Path:

@@ -799,7 +799,6 @@ def finish_pdf(
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (
-        ArrayObject,
         BooleanObject,
         ByteStringObject,
         DictionaryObject,

@@ -78,7 +78,9 @@ def build(root: Path, name: str, *extra: str, pdf: bool = False) -> BuildRun:
         name=name,
         seconds=round(seconds, 2),
         exit_code=proc.returncode,
-        executed=[Path(p).relative_to(root).as_posix() if p.startswith("/") else p for p in executed],
+        executed=[
+            Path(p).relative_to(root).as_posix() if p.startswith("/") else p for p in executed
+        ],
         up_to_date="Site is up to date" in log,
     )
 
@@ -178,7 +180,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         tool = root / "tools" / "bench" / "http2_lighthouse.py"
         return subprocess.run(
-            [sys.executable, str(tool), str(site), "--baseline", "--out", str(out / "benchmark.md")],
+            [
+                sys.executable,
+                str(tool),
+                str(site),
+                "--baseline",
+                "--out",
+                str(out / "benchmark.md"),
+            ],
             check=False,
         ).returncode
     return 0

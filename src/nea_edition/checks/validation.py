@@ -31,9 +31,7 @@ counts it: the header is line 1), column, value and rule.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import itertools
 import json
 import re
@@ -43,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nea_edition import paths
+from nea_edition import csvfile, paths
 from nea_edition.checks.bibliography import is_url
 from nea_edition.checks.errors import Problem, report
 from nea_edition.clock import KST
@@ -141,8 +139,8 @@ class _Table:
 
 def _decode(raw: bytes, file: str, problems: list[Problem]) -> str:
     """Decode UTF-8, reporting each byte that is not; bad bytes survive as surrogates."""
-    text = raw.decode("utf-8", errors="surrogateescape")
-    if text.startswith("\ufeff"):
+    text, bom = csvfile.decode(raw)
+    if bom:
         problems.append(
             Problem(
                 file,
@@ -154,7 +152,6 @@ def _decode(raw: bytes, file: str, problems: list[Problem]) -> str:
                 "part of the first column name; save it as UTF-8 without BOM",
             )
         )
-        text = text[1:]
     return text
 
 
@@ -197,22 +194,17 @@ def _read_csv(path: Path, table: _Table, problems: list[Problem]) -> None:
     text = _decode(raw, table.file, problems)
     bad = _bad_bytes(text)
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    previous_end = 0
     try:
-        for row in reader:
-            records.append((previous_end + 1, row))
-            previous_end = reader.line_num
-    except csv.Error as exc:
+        records = csvfile.records(text)
+    except csvfile.CsvSyntaxError as exc:
         problems.append(
             Problem(
                 table.file,
-                previous_end + 1,
+                exc.line,
                 None,
                 None,
                 "csv-syntax",
-                f"cannot read the row that starts here (a quote left open?): {exc}",
+                f"cannot read the row that starts here (a quote left open?): {exc.message}",
             )
         )
         return
@@ -687,6 +679,83 @@ def _ring_problems(tables: dict[str, _Table]) -> list[Problem]:
                     "every row of a ring gives the same name",
                 )
             )
+    return problems
+
+
+def _editorial_problems(tables: dict[str, _Table], book_root: Path) -> list[Problem]:
+    """The editorial lists: the paper's sections and the Index's curated forms.
+
+    A section's page exists (where the data folder has a ``book/`` beside it) and its file or
+    folder name starts with the section's number; sections are numbered 1, 2, ... without a
+    gap. An index form names an institution that exists (or, for ``never-alone``, a surname);
+    a variant is a regular expression that compiles; ``subentry-of`` names another existing
+    institution; the other rules leave ``value`` empty.
+    """
+    problems: list[Problem] = []
+    sections = tables.get("paper_sections")
+    if sections is not None and sections.usable:
+        numbers = []
+        for line, record in sections.records():
+            number, page = record["number"].strip(), record["page"].strip()
+            if number.isdigit():
+                numbers.append(int(number))
+                leaf = page.split("/")[1] if "/" in page else page
+                if not leaf.startswith(f"{int(number):02d}"):
+                    problems.append(
+                        Problem(sections.file, line, "page", page, "section-page",
+                                f"section {number}'s page must start with {int(number):02d}")
+                    )  # fmt: skip
+            if (book_root / "book").is_dir() and page and not (book_root / f"{page}.md").is_file():
+                problems.append(
+                    Problem(sections.file, line, "page", page, "unknown-page",
+                            f"no page {page}.md in the book")
+                )  # fmt: skip
+        if numbers and sorted(numbers) != list(range(1, len(numbers) + 1)):
+            problems.append(
+                Problem(sections.file, None, "number", ",".join(map(str, sorted(numbers))),
+                        "section-numbers", "sections are numbered 1, 2, 3, ... without a gap")
+            )  # fmt: skip
+    forms = tables.get("index_forms")
+    institutions = tables.get("institutions")
+    if forms is None or not forms.usable:
+        return problems
+    known = (
+        {r["id"].strip() for _, r in institutions.records()}
+        if institutions is not None and institutions.usable
+        else None
+    )
+    for line, record in forms.records():
+        subject, rule, value = (record[k].strip() for k in ("subject", "rule", "value"))
+        institutional = rule in ("variant", "not-abbreviation", "subentry-of")
+        if institutional and known is not None and subject not in known:
+            problems.append(
+                Problem(forms.file, line, "subject", subject, "unknown-institution",
+                        f"the rule {rule} needs an institution id of institutions.csv")
+            )  # fmt: skip
+        if rule == "variant":
+            try:
+                re.compile(value)
+            except re.error as exc:
+                problems.append(
+                    Problem(forms.file, line, "value", value, "bad-pattern",
+                            f"not a regular expression: {exc}")
+                )  # fmt: skip
+            if not value:
+                problems.append(
+                    Problem(forms.file, line, "value", value, "empty-pattern",
+                            "a variant needs the form as a regular expression")
+                )  # fmt: skip
+        elif rule == "subentry-of":
+            if known is not None and (value not in known or value == subject):
+                problems.append(
+                    Problem(forms.file, line, "value", value, "unknown-institution",
+                            "subentry-of needs another institution id of institutions.csv")
+                )  # fmt: skip
+        elif rule in ("not-abbreviation", "never-alone") and value:
+            problems.append(
+                Problem(forms.file, line, "value", value, "value-not-empty",
+                        f"the rule {rule} takes no value")
+            )  # fmt: skip
     return problems
 
 
@@ -1289,6 +1358,7 @@ def validate(data_dir: Path, bib_path: Path | None = None) -> list[Problem]:
     problems += _endnote_problems(tables, descriptor, data_dir.parent)
     problems += _agenda_problems(tables, data_dir.parent)
     problems += _scorecard_problems(tables, descriptor, data_dir.parent)
+    problems += _editorial_problems(tables, data_dir.parent)
 
     bib_name = _display(bib_path, data_dir)
     if bib_path.is_file():
@@ -1323,8 +1393,7 @@ def summary(data_dir: Path) -> str:
     descriptor = load_descriptor(data_dir)
     rows = 0
     for res in descriptor["resources"]:
-        with (data_dir / res["path"]).open(encoding="utf-8", newline="") as handle:
-            rows += max(0, sum(1 for row in csv.reader(handle) if any(row)) - 1)
+        rows += len(csvfile.rows(data_dir / res["path"])[1])
     return (
         f"{data_dir}: {len(descriptor['resources'])} tables, {rows} rows: all valid "
         "(schema, dates, terms, memberships, rings, sources, the scorecard's codings and "

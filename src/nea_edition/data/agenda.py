@@ -30,14 +30,11 @@ PLAIN = {
     "too-early": "too early to tell",
 }
 
-#: The paper's sections, as the afterword names them (the number starts the page's path).
-SECTIONS: dict[int, str] = {
-    1: "Introduction",
-    2: "Korea's evolving strategic thought",
-    3: "The Lee Myung-bak government",
-    4: "Security cooperation",
-    5: "Conclusion",
-}
+
+def section_names(tables: Tables) -> dict[int, str]:
+    """The paper's sections as the afterword names them, by number (``paper_sections.csv``)."""
+    frame = tables.paper_sections
+    return dict(zip(frame["number"].astype(int), frame["title"].astype(str), strict=True))
 
 
 def scale(field: str = "status", data_dir: Path | None = None) -> list[tuple[str, str]]:
@@ -69,7 +66,7 @@ def agenda_items(tables: Tables) -> pd.DataFrame:
     frame = tables.agenda.reset_index(drop=True).copy()
     frame.insert(0, "number", [f"A{i}" for i in range(1, len(frame) + 1)])
     frame["section_number"] = frame["section"].astype(str).map(section_number)
-    frame["section_name"] = frame["section_number"].map(SECTIONS)
+    frame["section_name"] = frame["section_number"].map(section_names(tables))
     frame["status_text"] = frame["status"].astype(str).map(PLAIN)
     return frame
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from nea_edition import paths
+from nea_edition import csvfile, paths
 from nea_edition.checks.errors import ValidationError
 from nea_edition.checks.validation import load_descriptor, parse_partial_date
 from nea_edition.checks.validation import validate as validate_data
@@ -40,6 +40,7 @@ TABLE_NAMES: tuple[str, ...] = (
     "agenda_codings",
     "agenda_history",
     "agenda_excluded",
+    "paper_sections",
 )
 
 #: ``DECLARED_TABLES_ENV`` is set by the edition's Sphinx extension in a notebook it executes:
@@ -100,7 +101,8 @@ class Tables:
 
     ``global_korea_circles`` (ring and order ``Int64``, basis categorical, rows sorted by ring
     and order), ``agenda`` and the scorecard's tables (``agenda_rules``, the codebook;
-    ``agenda_codings``; ``agenda_history``, dates as ``datetime64``; ``agenda_excluded``)
+    ``agenda_codings``; ``agenda_history``, dates as ``datetime64``; ``agenda_excluded``;
+    ``paper_sections``)
     default to an empty frame only so that tests can build a ``Tables`` from the tables they
     need; ``load_tables`` always fills them. In a notebook of
     the build, a table the page does not declare holds an ``Undeclared`` stand-in instead.
@@ -118,6 +120,8 @@ class Tables:
     agenda_codings: pd.DataFrame = field(default_factory=pd.DataFrame)
     agenda_history: pd.DataFrame = field(default_factory=pd.DataFrame)
     agenda_excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The paper's sections as the afterword names them (an editorial list).
+    paper_sections: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,7 +164,8 @@ def year_of(text: pd.Series) -> pd.Series:
 
 def _read(path: Path, resource: dict[str, Any]) -> pd.DataFrame:
     """One CSV as a typed frame, columns in schema order."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    header, records = csvfile.rows(path)
+    raw = pd.DataFrame(records, columns=header, dtype=str).fillna("")
     fields = resource["schema"]["fields"]
     return pd.DataFrame({f["name"]: _typed_column(raw[f["name"]], f) for f in fields})
 

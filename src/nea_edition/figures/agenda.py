@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nea_edition.data import Tables, agenda_evidence, agenda_items, status_counts
-from nea_edition.data.agenda import PLAIN, SECTIONS
+from nea_edition.data.agenda import PLAIN, section_names
 from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, base_layout, esc
 
 #: One colour per step of the scale, colour-blind safe (Okabe & Ito), light to dark outcomes.
@@ -62,7 +62,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
     }
     counts = status_counts(tables)
     # Section names wrapped to a column's width in the content area (about 130 px each).
-    columns = [f"{n}.<br>" + "<br>".join(textwrap.wrap(name, 13)) for n, name in SECTIONS.items()]
+    sections = section_names(tables)
+    columns = [f"{n}.<br>" + "<br>".join(textwrap.wrap(name, 13)) for n, name in sections.items()]
     tallest = int(items["row"].max()) + 1 if len(items) else 1
     fig = go.Figure()
     for status in items["status"].cat.categories:
@@ -142,7 +143,7 @@ def agenda_summary(tables: Tables) -> str:
     sizes = items.groupby("section_name", observed=True).size()
     by_section = "; ".join(
         f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part"
-        for name in SECTIONS.values()
+        for name in section_names(tables).values()
         if name in sizes
     )
     return (
@@ -172,7 +173,7 @@ def agenda_chart(tables: Tables) -> Chart:
             "margin": {"t": 60, "b": 130},
             "xaxis": {
                 "tickvals": columns,
-                "ticktext": [str(n) for n in SECTIONS],
+                "ticktext": [str(n) for n in section_names(tables)],
                 "title": {"text": "Section of the paper", "standoff": 4},
             },
         },

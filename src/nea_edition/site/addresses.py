@@ -16,8 +16,6 @@ from sphinx.errors import ConfigError
 BASE_URL_ENV = "NEA_EDITION_BASE_URL"
 
 
-
-
 def normalise_base_url(value: str | None, *, source: str = BASE_URL_ENV) -> str | None:
     """``https://host/path/`` (always one trailing slash), or None when unset or blank.
 

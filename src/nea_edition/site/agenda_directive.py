@@ -52,6 +52,7 @@ AGENDA_CSV = Path("data") / "agenda.csv"
 RULES_CSV = Path("data") / "agenda_rules.csv"
 EXCLUDED_CSV = Path("data") / "agenda_excluded.csv"
 EVENTS_CSV = Path("data") / "events.csv"
+SECTIONS_CSV = Path("data") / "paper_sections.csv"
 DESCRIPTOR = Path("data") / "datapackage.json"
 
 
@@ -70,15 +71,18 @@ def _sources(value: str) -> str:
     return "; ".join(_source_markdown(source) for source in split_keys(value))
 
 
-def items_markdown(agenda: list[dict[str, str]], events: list[dict[str, str]]) -> str:
+def items_markdown(
+    agenda: list[dict[str, str]], events: list[dict[str, str]], sections: list[dict[str, str]]
+) -> str:
     """MyST text for every item, grouped by the paper's section, in the table's order."""
     data = _agenda()
+    titles = {int(row["number"]): row["title"] for row in sections}
     by_id = {row["id"]: row for row in events}
     numbered = [dict(row, number=f"A{i}") for i, row in enumerate(agenda, start=1)]
     out: list[str] = []
     for section, rows in groupby(numbered, key=lambda r: data.section_number(r["section"])):
         out += [
-            "```{rubric} " + f"Section {section}: {data.SECTIONS[section]}",
+            "```{rubric} " + f"Section {section}: {titles[section]}",
             ":class: nea-agenda-section",
             "```",
             "",
@@ -211,7 +215,8 @@ class AgendaItems(_AgendaDirective):
         # Validated before the build started (nea_edition.checks.validation): only rendered here.
         agenda = read_rows(self._path(AGENDA_CSV))
         events = read_rows(self._path(EVENTS_CSV))
-        return self._parse(items_markdown(agenda, events), AGENDA_CSV, "nea-agenda")
+        sections = read_rows(self._path(SECTIONS_CSV))
+        return self._parse(items_markdown(agenda, events, sections), AGENDA_CSV, "nea-agenda")
 
 
 class AgendaLinks(_AgendaDirective):

@@ -18,7 +18,6 @@ In MyST::
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from nea_edition import csvfile
 from nea_edition.checks.validation import split_keys
 
 ENDNOTES_CSV = Path("data") / "endnotes.csv"
@@ -47,11 +47,8 @@ KIND_LABEL = {
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of a UTF-8 CSV file as dicts (values stripped)."""
-    with Path(path).open(newline="", encoding="utf-8") as handle:
-        return [
-            {k: (v or "").strip() for k, v in row.items() if k is not None}
-            for row in csv.DictReader(handle)
-        ]
+    _, rows = csvfile.rows(Path(path))
+    return [{k: v.strip() for k, v in row.items()} for row in rows]
 
 
 # --------------------------------------------------------------------------- MyST generation

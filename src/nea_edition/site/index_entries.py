@@ -46,10 +46,8 @@ rest and makes the page readable:
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import html
-import itertools
 import json
 import re
 import unicodedata
@@ -67,7 +65,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from nea_edition import toc
+from nea_edition import csvfile, toc
 
 logger = logging.getLogger(__name__)
 
@@ -78,40 +76,36 @@ ENV_ATTR = "nea_index_vocabulary"
 EN_DASH = "\u2013"
 
 # ----------------------------------------------------------------------------------------------
-# Curated knowledge the data cannot carry: how the pages refer to some institutions.
+# Curated knowledge the other tables cannot carry: data/index_forms.csv (validated with the data)
 
-#: Institution ids that are not abbreviations readers use. The data's ``TCS`` is the summit,
-#: which no text calls "TCS" (the Trilateral Cooperation Secretariat's own acronym is TCS).
-NOT_ABBREVIATIONS = frozenset({"TCS"})
 
-_TRIAD = "(?:{})".format(
-    "|".join(
-        r"[-\u2013]".join(order)
-        for order in itertools.permutations(("China", "Japan", r"(?:ROK|(?:South )?Korea)"))
+@dataclass(frozen=True)
+class Forms:
+    """The rows of ``index_forms.csv``, by rule."""
+
+    variants: dict[str, tuple[str, ...]]
+    not_abbreviations: frozenset[str]
+    subentry_of: dict[str, str]
+    never_alone: frozenset[str]
+
+
+def index_forms(data_dir: Path) -> Forms:
+    """How the pages name some bodies and people: further forms, non-abbreviations, nesting."""
+    rows = [row for _, row in _read_csv(data_dir / "index_forms.csv")]
+
+    def subjects(rule: str) -> list[dict[str, str]]:
+        return [row for row in rows if row["rule"] == rule]
+
+    variants: dict[str, tuple[str, ...]] = {}
+    for row in subjects("variant"):
+        variants[row["subject"]] = (*variants.get(row["subject"], ()), row["value"])
+    return Forms(
+        variants=variants,
+        not_abbreviations=frozenset(row["subject"] for row in subjects("not-abbreviation")),
+        subentry_of={row["subject"]: row["value"] for row in subjects("subentry-of")},
+        never_alone=frozenset(row["subject"] for row in subjects("never-alone")),
     )
-)
 
-#: Further forms the pages use for an institution (regular expressions, case-sensitive).
-INSTITUTION_VARIANTS: dict[str, tuple[str, ...]] = {
-    "APT": (r"ASEAN\s?\+\s?3",),
-    # "Six-Party seed", "Six-Party joint statement": the talks, whatever follows.
-    "SPT": (r"Six-Party(?![-\u2013\s]+[Ww]orking [Gg]roup)",),
-    # Every working group the edition discusses is the talks' one on a peace mechanism.
-    "NEAPSM_WG": (r"(?:Six-Party\s+)?[Ww]orking [Gg]roups?",),
-    # "the China-Japan-ROK summit", "China-Japan-Korea groupings" (en dashes in the pages):
-    # the summit process; the secretariat's full name is longer and wins where it is meant.
-    "TCS": (
-        _TRIAD
-        + r"(?!\s+(?:Trilateral\s+Cooperation\s+)?Secretariat)"
-        + r"(?:\s+(?:[Tt]rilateral\s+)?[Ss]ummits?)?",
-    ),
-}
-
-#: Institutions indexed as a subentry of another (the working group under the talks).
-SUBENTRY_OF: dict[str, str] = {"NEAPSM_WG": "SPT"}
-
-#: Surnames never matched alone: the paper's author is "Kim" on every page.
-NEVER_ALONE = frozenset({"Kim"})
 
 #: Content inside an element of this class is not searched for terms.
 NOINDEX_CLASS = "nea-noindex"
@@ -164,10 +158,9 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with their line numbers (the header is line 1)."""
     if not path.is_file():
         return
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+    _, rows = csvfile.rows(path)
+    for number, row in enumerate(rows, start=2):
+        yield number, {k: v.strip() for k, v in row.items()}
 
 
 _FORMER = re.compile(r"\(until (\d{4}): (?P<name>[^,()]+?)(?:, (?P<abbr>[A-Z]{2,8}))?\)")
@@ -177,20 +170,23 @@ def institution_terms(data_dir: Path) -> list[Term]:
     """One term per row of ``institutions.csv``: name (and abbreviation) as readers know it."""
     path = data_dir / "institutions.csv"
     rows = list(_read_csv(path))
+    forms_of = index_forms(data_dir)
     display: dict[str, str] = {}
     names: dict[str, str] = {}
     for _, row in rows:
         ident, name = row["id"], row["name"]
         plain = _FORMER.sub("", name).strip()
         names[ident] = plain
-        abbreviation = re.fullmatch(r"[A-Z]{2,8}", ident) and ident not in NOT_ABBREVIATIONS
+        abbreviation = (
+            re.fullmatch(r"[A-Z]{2,8}", ident) and ident not in forms_of.not_abbreviations
+        )
         display[ident] = f"{plain} ({ident})" if abbreviation else plain
     terms = []
     for _, row in rows:
         ident, name = row["id"], row["name"]
         plain = names[ident]
         entry = display[ident]
-        parent = SUBENTRY_OF.get(ident)
+        parent = forms_of.subentry_of.get(ident)
         if parent in display:
             sub = plain
             if sub.startswith(names[parent]):
@@ -218,7 +214,7 @@ def institution_terms(data_dir: Path) -> list[Term]:
         else:  # an id only the data's own views show (chart labels, tables)
             term.figure_patterns.append(_word(re.escape(ident)))
         term.aliases |= {ident, entry, display[ident]}
-        term.patterns += [_word(v) for v in INSTITUTION_VARIANTS.get(ident, ())]
+        term.patterns += [_word(v) for v in forms_of.variants.get(ident, ())]
         terms.append(term)
     return terms
 
@@ -252,6 +248,7 @@ def person_terms(data_dir: Path) -> list[Term]:
             acting[row["name"]] = _Person(row["name"], "acting president", row["start"], row["end"])
     people += acting.values()
     surnames = [person.name.split()[0] for person in people]
+    never_alone = index_forms(data_dir).never_alone
     terms = []
     for person in people:
         surname, *given = person.name.split()
@@ -263,7 +260,7 @@ def person_terms(data_dir: Path) -> list[Term]:
         term.patterns.append(_word(rf"{re.escape(surname)}\s+{given_regex}", re.IGNORECASE))
         # A surname alone names a president only when no one else in the tables bears it;
         # not when a Korean given name follows ("Moon Chung-in" is someone else).
-        unique = surnames.count(surname) == 1 and surname not in NEVER_ALONE
+        unique = surnames.count(surname) == 1 and surname not in never_alone
         if person.role == "president" and unique:
             term.patterns.append(_word(rf"{re.escape(surname)}(?![-\s]+[A-Z][a-z]*-[a-z]+)"))
         term.aliases |= {person.name, term.entry}

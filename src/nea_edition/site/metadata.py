@@ -47,17 +47,15 @@ import os
 import posixpath
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from nea_edition import toc
 from nea_edition.site import cite, release
-from nea_edition.site.addresses import BASE_URL_ENV, absolute, base_url
+from nea_edition.site.addresses import absolute, base_url
 
 logger = logging.getLogger(__name__)
 
@@ -452,7 +450,9 @@ def head_tags(
     )
     if not is_doc:
         return tags
-    pdf_url = (absolute(base, release.PDF_NAME) or pathto(release.PDF_NAME, 1)) if has_pdf(app) else None
+    pdf_url = (
+        (absolute(base, release.PDF_NAME) or pathto(release.PDF_NAME, 1)) if has_pdf(app) else None
+    )
     paper = _paper(app)
     if pagename == root:
         parts = [

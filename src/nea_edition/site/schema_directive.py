@@ -15,7 +15,6 @@ so Sphinx rebuilds it when the data change.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from nea_edition import csvfile
 from nea_edition.checks.validation import descriptor_path, load_descriptor
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,7 @@ def data_dir(app: Sphinx) -> Path:
 
 def row_count(path: Path) -> int:
     """Data rows in a CSV: records that are not blank, minus the header."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return max(0, sum(1 for row in csv.reader(handle) if any(c.strip() for c in row)) - 1)
+    return len(csvfile.rows(path)[1])
 
 
 def _label(resource: str) -> str:
