@@ -374,6 +374,28 @@ def test_ambiguous_surnames_are_never_guessed(terms: list[index_entries.Term]) -
     ]
 
 
+def test_glossary_links_count_as_the_pages_own_words(terms: list[index_entries.Term]) -> None:
+    """ "the Six-Party Talks ({term}`SPT`)": a glossary link names the term on the page (the
+    first use of every term is one), while other cross-references stay unread."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    def xref(text: str, reftype: str) -> addnodes.pending_xref:
+        return addnodes.pending_xref(
+            "", nodes.inline("", text), refdomain="std", reftype=reftype, reftarget=text
+        )
+
+    paragraph = nodes.paragraph()
+    paragraph += [nodes.Text("talks went on in "), xref("SPT", "term"), nodes.Text(" and ")]
+    paragraph += xref("ARF", "ref")
+    assert index_entries.text_of(paragraph) == "talks went on in SPT and"
+    assert _found(index_entries.text_of(paragraph), terms) == ["Six-Party Talks (SPT)"]
+    document = nodes.document(None, None)
+    document += paragraph
+    places = index_entries.occurrences(document, terms)
+    assert [terms[i].entry for i in places] == ["Six-Party Talks (SPT)"]
+
+
 # ----------------------------------------------------------------------------------------------
 # The generated entries follow the data
 

@@ -17,7 +17,8 @@ rest and makes the page readable:
    marked as the page's main treatment (bold in the Index) and linked to that heading.
 
    Text that is not the page's own is skipped: code, links to sources (their text names the
-   source, not the subject), cross-references and citations. The bibliography page is not
+   source, not the subject), cross-references (but not glossary links: their text is the
+   page's own word for the term) and citations. The bibliography page is not
    indexed (``nea_index_exclude_docs``): its titles mention institutions without discussing
    them; nor is the Data page (its column descriptions name bodies as examples); nor are
    generated reports included into a page (``nea_index_skip_sources``: the benchmark) or
@@ -337,6 +338,15 @@ SKIPPED = (
 TEXT_BLOCKS = (nodes.paragraph, nodes.title, nodes.term, nodes.caption, nodes.rubric, nodes.line)
 
 
+def _skipped(node: nodes.Node) -> bool:
+    """Inline content the Index does not read. A glossary link (``{term}``) is the exception:
+    its text is the page's own word for the subject, linked to its definition, so "the ASEAN
+    Regional Forum ({term}`ARF`)" names the ARF as plain "ARF" would."""
+    if isinstance(node, addnodes.pending_xref) and node.get("reftype") == "term":
+        return False
+    return isinstance(node, SKIPPED)
+
+
 def text_of(node: nodes.Node) -> str:
     """A block's own words, whitespace collapsed; skipped inline content becomes a space."""
     parts: list[str] = []
@@ -344,7 +354,7 @@ def text_of(node: nodes.Node) -> str:
     def walk(current: nodes.Node) -> None:
         if isinstance(current, nodes.Text):
             parts.append(str(current))
-        elif isinstance(current, SKIPPED):
+        elif _skipped(current):
             parts.append(" ")
         else:
             for child in current.children:
@@ -447,7 +457,7 @@ def occurrences(
 def _inside_skipped(node: nodes.Node) -> bool:
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, (*SKIPPED, nodes.citation, addnodes.toctree)):
+        if _skipped(parent) or isinstance(parent, (nodes.citation, addnodes.toctree)):
             return True
         if isinstance(parent, nodes.Element) and NOINDEX_CLASS in parent.get("classes", []):
             return True
