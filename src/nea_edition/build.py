@@ -12,7 +12,8 @@ The steps, in order, each through a public interface:
    milliseconds to write, and only a full write gives the same search index, sitemap and
    pages as a clean build (Sphinx 7.4 drops the index entries of pages it did not write,
    sphinx-doc/sphinx#12599).
-5. Print the PDF into the staged site (``nea_edition.pdf``) when the PDF is on.
+5. Bundle each page's stylesheets and cut the icon font (``nea_edition.stylesheets``), then
+   print the PDF into the staged site (``nea_edition.pdf``) when the PDF is on.
 6. Publish: copy the staged site beside ``_build/html`` and swap it in with a rename, which is
    atomic on one filesystem. A failed build leaves the last good site in place.
 
@@ -35,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from nea_edition import clock, pdf
+from nea_edition import clock, pdf, stylesheets
 from nea_edition.checks import validation
 from nea_edition.checks.errors import Problem, report
 from nea_edition.paths import VALIDATED_ENV, repo_root
@@ -317,6 +318,12 @@ def build(root: Path | None = None, *, fresh: bool = False, force: bool = False)
     elif code == 0:
         print("Notebooks executed: none (every notebook's inputs are unchanged: from the cache)")
     staged = staged_site(root)
+    if code == 0:
+        try:
+            stylesheets.bundle_site(staged)
+        except stylesheets.StylesheetError as exc:
+            print(f"Stylesheet bundle FAILED: {exc}", file=sys.stderr)
+            code = 1
     if code == 0 and mode.enabled:
         code = pdf.build_step(staged, root)
     elif code == 0:
