@@ -9,7 +9,7 @@ waits for a connection of its own (six at most), over HTTP/2 they share one.
 Usage (from the repository root)::
 
     python tools/bench/http2_lighthouse.py SITE [SITE ...] [--baseline] [--runs 3]
-        [--pages book/index.html book/data.html ...] [--reference NAME]
+        [--pages book/index.html book/data.html ...] [--reference NAME] [--compare A:B ...]
         [--out docs/benchmark.md] [--json docs/benchmark.json]
     python tools/bench/http2_lighthouse.py SITE --serve      # serve only, until Ctrl-C
 
@@ -19,7 +19,8 @@ HTML page of the first site is audited (not ``_static``, ``genindex``, ``search`
 redirect). ``--baseline`` adds a stock Jupyter Book (``jupyter-book create``, built unchanged
 with the ``jupyter-book`` found beside this Python or on PATH, so run it with the build
 virtualenv's Python, ``.nox/build/bin/python``), all of whose pages are audited too.
-``--reference NAME`` adds a table of what each other site loses or gains against that one.
+``--reference NAME`` adds a table of what that site gains over each other one, ``--compare A:B``
+one of what A gains over B. ``--from-json FILE`` renders the report of an earlier run again.
 
 How it measures:
 
@@ -546,21 +547,30 @@ def table(rows: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
     return lines
 
 
-def differences(data: dict[str, Any], reference: str) -> list[str]:
-    """Per site, what the reference gains over it: performance points and ms, page by page."""
-    ref = data["sites"][reference]["pages"]
+def comparisons(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pairs (A, B) to table: the reference against every other site, then ``--compare``."""
+    pairs = []
+    if ref := data.get("reference"):
+        for name, site in data["sites"].items():
+            if name != ref and not site.get("baseline"):
+                pairs.append((ref, name))
+    pairs += [tuple(p.split(":", 1)) for p in data.get("compare") or []]
+    return pairs
+
+
+def differences(data: dict[str, Any], pairs: list[tuple[str, str]]) -> list[str]:
+    """What A gains over B for each pair, page by page and as a mean over the pages."""
     lines = [
-        f"What `{reference}` gains over each other site (medians; positive = `{reference}` is"
-        " better: more points, fewer ms or bytes):",
+        "What site A gains over site B, per page (difference of medians; positive = A is"
+        " better: more performance points, fewer ms or kB), and the mean over the pages:",
         "",
-        "| site | page | perf. points | FCP ms | LCP ms | TBT ms | kB |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| A | B | page | perf. points | FCP ms | LCP ms | TBT ms | kB |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, site in data["sites"].items():
-        if name == reference or site.get("baseline"):
-            continue
+    for better, other in pairs:
+        ref = data["sites"][better]["pages"]
         sums: dict[str, list[float]] = {}
-        for page, agg in site["pages"].items():
+        for page, agg in data["sites"][other]["pages"].items():
             if page not in ref:
                 continue
             r = ref[page]["summary"]
@@ -575,13 +585,13 @@ def differences(data: dict[str, Any], reference: str) -> list[str]:
             for k, v in gain.items():
                 sums.setdefault(k, []).append(v)
             lines.append(
-                f"| {name} | {page} | {gain['perf']:+.0f} | {gain['fcp']:+.0f}"
+                f"| {better} | {other} | {page} | {gain['perf']:+.0f} | {gain['fcp']:+.0f}"
                 f" | {gain['lcp']:+.0f} | {gain['tbt']:+.0f} | {gain['kb']:+,.0f} |"
             )
         if sums:
             mean = {k: statistics.mean(v) for k, v in sums.items()}
             lines.append(
-                f"| **{name}** | **mean of pages** | **{mean['perf']:+.1f}**"
+                f"| **{better}** | **{other}** | **mean of pages** | **{mean['perf']:+.1f}**"
                 f" | **{mean['fcp']:+.0f}** | **{mean['lcp']:+.0f}** | **{mean['tbt']:+.0f}**"
                 f" | **{mean['kb']:+,.0f}** |"
             )
@@ -649,8 +659,8 @@ def render(data: dict[str, Any], keep: str) -> str:
                 *table([(p, name, a["summary"]) for p, a in site["pages"].items()]),
                 "",
             ]
-    if data.get("reference"):
-        lines += ["## Differences", "", *differences(data, data["reference"])]
+    if pairs := comparisons(data):
+        lines += ["## Differences", "", *differences(data, pairs)]
     lines += [
         "Sites:",
         "",
@@ -678,6 +688,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", action="store_true", help="add a stock Jupyter Book")
     parser.add_argument("--baseline-pages", nargs="*", help="its pages (default: all)")
     parser.add_argument("--reference", help="site whose gains over the others are tabled")
+    parser.add_argument(
+        "--compare", nargs="*", default=[], metavar="A:B", help="also table A's gains over B"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmark.md")
     parser.add_argument("--json", type=Path, help="default: --out with .json")
     parser.add_argument("--serve", action="store_true", help="serve the first site; no audit")
@@ -685,6 +698,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.from_json:
         data = json.loads(args.from_json.read_text(encoding="utf-8"))
+        data["reference"] = args.reference or data.get("reference")
+        data["compare"] = args.compare or data.get("compare") or []
         write_report(data, args.out, args.json)
         return 0
     sites = [parse_site(s) for s in args.sites]
@@ -735,6 +750,7 @@ def main(argv: list[str] | None = None) -> int:
             "about": about,
             "curl": checks,
             "reference": args.reference,
+            "compare": args.compare,
             "offsite_requests": offsite,
             "sites": {
                 s.name: {
