@@ -598,6 +598,18 @@ def differences(data: dict[str, Any], pairs: list[tuple[str, str]]) -> list[str]
     return [*lines, ""]
 
 
+def protocol_lines(data: dict[str, Any]) -> list[str]:
+    """Per site, the protocols Lighthouse recorded and any request that left the server."""
+    lines = ["- Protocols of the requests as Lighthouse recorded them (`network-requests`):"]
+    for name, site in data["sites"].items():
+        runs = [r for page in site["pages"].values() for r in page["runs"]]
+        protocols = sorted({p or "none (failed)" for r in runs for p in r["protocols"]})
+        offsite = sorted({u for r in runs for u in r["offsite_requests"]})
+        away = f"; requests off the local server: {', '.join(offsite)}" if offsite else ""
+        lines.append(f"  - `{name}`: {', '.join(protocols)}{away}.")
+    return lines
+
+
 def render(data: dict[str, Any], keep: str) -> str:
     about = data["about"]
     lines = [
@@ -622,10 +634,11 @@ def render(data: dict[str, Any], keep: str) -> str:
         f"- Server: {about['nginx']} on 127.0.0.1, TLS (self-signed certificate, Chromium"
         " with `--ignore-certificate-errors`) and HTTP/2, `gzip on` (level 6) for HTML, CSS,"
         " JavaScript, JSON, SVG, XML, text; `Cache-Control: max-age=600`, as GitHub Pages.",
-        f"- Protocols Lighthouse itself recorded for the pages' requests: {about['protocols']}.",
+        *protocol_lines(data),
         "",
         "curl's view of each server before the audits (`curl -sk --http2 -H"
-        " 'Accept-Encoding: gzip'`; first row `curl -skI --http2 .../`):",
+        " 'Accept-Encoding: gzip'`; first row `curl -skI --http2 .../`), on the first audited page"
+        " and the largest stylesheet and script in `_static` (linked by a page or not):",
         "",
         "| site | path | status | HTTP | type | encoding | cache | bytes sent / on disk |",
         "| --- | --- | --- | --- | --- | --- | --- | ---: |",
