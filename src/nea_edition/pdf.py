@@ -51,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import yaml
 from bs4 import BeautifulSoup, Tag
 
 from nea_edition import clock
@@ -120,63 +119,26 @@ class EditionMeta:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
 
 
-def _cff_person(person: dict) -> str:
-    if "name" in person:
-        return str(person["name"])
-    return " ".join(str(person[k]) for k in ("given-names", "family-names") if person.get(k))
-
-
 def edition_meta(root: Path) -> EditionMeta:
-    """Title, authors, version and date of the edition, from the one place that holds them.
+    """Title, authors, version, date, abstract and keywords of the edition.
 
-    That is ``nea_edition.site.release`` where the package has it (version, release date,
-    title, authors, language: the same values the pages' citation metadata show), else
-    ``CITATION.cff`` (``version``, ``date-released``); abstract and keywords always come from
-    ``CITATION.cff``. Without a release date the date is the edition's "today"
-    (:func:`nea_edition.clock.today`, the last commit's date), never the build machine's clock.
-    A book without ``CITATION.cff`` (the tests' small books) takes title and author from
-    ``_config.yml``.
+    From ``nea_edition.site.release``, which reads them from ``CITATION.cff``, the one place
+    they are set: the same values the pages' citation metadata show.
     """
-    path = root / "CITATION.cff"
-    if path.is_file():
-        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
-    else:
-        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-        cff = {"title": config.get("title", ""), "authors": [{"name": config.get("author", "")}]}
-    full_title = str(cff["title"])
-    authors = [_cff_person(p) for p in cff.get("authors", [])]
-    released = cff.get("date-released")
-    if isinstance(released, str):
-        released = dt.date.fromisoformat(released)
-    version = cff.get("version")
-    language = "en"
-    release = _release_module()
-    if release is not None and path.is_file():
-        full_title, authors = release.TITLE, list(release.AUTHORS)
-        version, released = release.VERSION, release.RELEASE_DATE
-        language = getattr(release, "LANGUAGE", language)
-    title, _, subtitle = full_title.partition(": ")
-    licence = cff.get("license") or []
+    from nea_edition.site import release
+
+    title, _, subtitle = release.TITLE.partition(": ")
     return EditionMeta(
         title=title.strip(),
         subtitle=subtitle.strip(),
-        authors=authors,
-        abstract=" ".join(str(cff.get("abstract", "")).split()),
-        keywords=[str(k) for k in cff.get("keywords", [])],
-        version=str(version) if version is not None else None,
-        date=released if isinstance(released, dt.date) else clock.today(root),
-        language=language,
-        licence=[licence] if isinstance(licence, str) else [str(x) for x in licence],
+        authors=list(release.AUTHORS),
+        abstract=release.ABSTRACT,
+        keywords=list(release.KEYWORDS),
+        version=release.VERSION,
+        date=release.RELEASE_DATE,
+        language=release.LANGUAGE,
+        licence=list(release.LICENSES),
     )
-
-
-def _release_module():
-    """``nea_edition.site.release`` (the edition's version and date), if this package has it."""
-    try:
-        from nea_edition.site import release
-    except ImportError:
-        return None
-    return release
 
 
 # ----------------------------------------------------------------------------------------------
