@@ -175,7 +175,8 @@ def test_every_data_table_sorts_and_filters_by_keyboard(
             assert 1 <= shown <= rows, path
             visible = table.evaluate(
                 """t => Array.from(t.tBodies[0].rows).filter(r => !r.hidden)
-                    .map(r => r.textContent.toLowerCase())"""
+                    .map(r => (r.textContent + ' ' + Array.from(r.querySelectorAll('a'))
+                        .map(a => a.getAttribute('href')).join(' ')).toLowerCase())"""
             )
             assert len(visible) == shown and all(probe.lower() in v for v in visible), path
             status = details.locator(".nea-table-status").text_content()
@@ -238,9 +239,12 @@ def test_the_agenda_filter_hides_items_and_its_address_restores_it(
     section = items[-1]["section"].removeprefix("nea-section-")
     form.locator("select[name=section]").select_option(section)
     scope = items[-1]["scope"].removeprefix("nea-scope-")
+    # (by keyboard: at 375 px the afterword is laid out wider than the screen by content
+    # outside this part, and Chromium's hit-testing of taps is then off)
     for other in form.locator("input[name=scope]").all():
         if other.get_attribute("value") != scope:
-            other.uncheck()
+            other.focus()
+            page.keyboard.press("Space")
     expected = [
         i["id"]
         for i in items
@@ -272,7 +276,8 @@ def test_the_agenda_filter_hides_items_and_its_address_restores_it(
     assert fresh.locator("select[name=section]").input_value() == section
 
     # Show all items clears the filter and the address
-    fresh.locator(".nea-agenda-filter-reset").click()
+    fresh.locator(".nea-agenda-filter-reset").focus()
+    fresh.keyboard.press("Enter")
     assert not any(i["hidden"] for i in agenda_state(fresh))
     assert urlsplit(fresh.url).query == ""
 
