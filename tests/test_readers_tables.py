@@ -486,8 +486,10 @@ def test_the_column_tables_fit_the_screen(
             assert display == "block"
             assert table.get_attribute("role") == "table"
             assert table.locator("tbody td").first.get_attribute("role") == "cell"
-            label = table.locator("tbody td").nth(1).evaluate(
-                "c => getComputedStyle(c, '::before').content"
+            label = (
+                table.locator("tbody td")
+                .nth(1)
+                .evaluate("c => getComputedStyle(c, '::before').content")
             )
             assert "Type" in label
         else:

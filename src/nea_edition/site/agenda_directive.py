@@ -165,7 +165,7 @@ def filter_html(
             text = plain.get(value, value)
             out.append(
                 f'<label><input type="checkbox" name="{name}" value="{esc(value)}" checked>'
-                f" {esc(text.capitalize())} <span class=\"nea-agenda-filter-count\">"
+                f' {esc(text.capitalize())} <span class="nea-agenda-filter-count">'
                 f"({counts[value]})</span></label>"
             )
         out.append("</fieldset>")

@@ -180,7 +180,7 @@ def _root(app: Sphinx) -> Path:
     return Path(app.srcdir)
 
 
-class zip_link_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils' style)
+class zip_link_placeholder(nodes.General, nodes.Element):  # docutils names nodes so
     """Where the Data page's link to the ZIP goes; filled in when the page is written."""
 
 
