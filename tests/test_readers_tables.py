@@ -353,7 +353,9 @@ def test_cite_boxes_carry_url_and_access_date(browser, site_url: str, doc: str) 
 
 
 @pytest.mark.browser
-def test_citation_previews_open_on_focus_and_on_tap(browser, site_url: str, site_dir) -> None:
+def test_citation_previews_open_on_focus_and_on_tap(
+    browser, site_url: str, site_dir: Path, artifacts_dir: Path
+) -> None:
     doc = "book/01-introduction.html"
     titles = [
         a["title"]
@@ -395,7 +397,7 @@ def test_citation_previews_open_on_focus_and_on_tap(browser, site_url: str, site
     assert page.url == before
     box, view = preview.bounding_box(), page.viewport_size
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"] + 1
-    page.screenshot(path=str(Path("test-artifacts") / "readers-tables-preview-375-light.png"))
+    page.screenshot(path=str(artifacts_dir / "readers-tables-preview-375-light.png"))
     # a tap elsewhere closes it
     page.locator("article h1").first.tap()
     assert not preview.is_visible()
