@@ -420,19 +420,107 @@ class DataTable:
         return data_table_html(self.frame, filename=self.filename, title=self.title, note=self.note)
 
 
+# ----------------------------------------------------------------------------------------------
+# readers-tables (issue 21): the data tables under the figures. This block is the tables'
+# own; the chart code above and below belongs to the charts' part. What a table cell shows:
+#
+# * a ``source`` (or ``sources``) cell is split at ";" into its sources, each a link: a public
+#   address shows its host name ("asean.org") and links to the page; a bibliography key links
+#   to its entry in the reference list. The table cannot know where that entry is (the figure
+#   is drawn in a notebook, outside Sphinx), so the key's link is a placeholder,
+#   ``href="#nea-bib-<key>"`` with ``data-nea-bibkey``, that ``nea_edition.site.tables``
+#   resolves when the page is written (and gives the entry's text for its preview).
+# * any other cell holding just an address is a link too, with the host name as its text;
+# * an empty value (NA, NaN, NaT, None or "") is an em dash for the eye and "no value" for a
+#   screen reader, with ``data-value=""`` so that sorting puts it last and filtering does not
+#   match the words "no value". pandas' own ``to_html`` printed ``<NA>`` for the nullable
+#   columns of the typed tables, whatever its ``na_rep`` said.
+#
+# Sorting and filtering are added in the browser by ``nea-tables.js`` (the ``data-nea-table``
+# attribute marks the tables it enhances); without JavaScript the table is a plain table.
+
+#: Columns whose cells are lists of sources (bibliography keys or addresses), split at ";".
+SOURCE_COLUMNS = frozenset({"source", "sources"})
+_ADDRESS = re.compile(r"^https?://\S+$")
+
+
+def _address_link(url: str) -> str:
+    """A public address as a link whose text is its host ("asean.org" for www.asean.org)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).netloc.removeprefix("www.") or url
+    return f'<a class="nea-source-link" href="{html.escape(url)}">{html.escape(host)}</a>'
+
+
+def _bibkey_link(key: str) -> str:
+    """A bibliography key as a link that the Sphinx build points at the key's entry."""
+    key_html = html.escape(key)
+    return (
+        f'<a class="nea-bibkey" href="#nea-bib-{key_html}" data-nea-bibkey="{key_html}">'
+        f"{key_html}</a>"
+    )
+
+
+def _source_html(value: str) -> str:
+    parts = [part.strip() for part in value.split(";") if part.strip()]
+    links = [_address_link(p) if _ADDRESS.match(p) else _bibkey_link(p) for p in parts]
+    return "; ".join(links)
+
+
+EMPTY_CELL = (
+    '<td class="nea-empty" data-value="">'
+    '<span aria-hidden="true">\u2014</span><span class="nea-sr-only">no value</span></td>'
+)
+
+
+def _cell_text(value: object) -> str:
+    """A value as the CSV download writes it, dates without a midnight time."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell_html(column: str, value: object) -> str:
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        return EMPTY_CELL
+    text = _cell_text(value)
+    if not text.strip():
+        return EMPTY_CELL
+    if column in SOURCE_COLUMNS:
+        return f'<td class="nea-source">{_source_html(text)}</td>'
+    if _ADDRESS.match(text.strip()):
+        return f"<td>{_address_link(text.strip())}</td>"
+    return f"<td>{html.escape(text, quote=False)}</td>"
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """The frame as an HTML table: header cells with ``scope``, cells as described above."""
+    columns = [str(c) for c in frame.columns]
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    rows = []
+    for record in frame.itertuples(index=False, name=None):
+        cells = "".join(_cell_html(c, v) for c, v in zip(columns, record, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        '<table class="table nea-data-table" data-nea-table>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def data_table_html(
     frame: pd.DataFrame, *, filename: str, title: str = "Data behind the figure", note: str = ""
 ) -> str:
     """A closed ``<details>`` toggle holding the table and a link that downloads it as CSV.
 
     The CSV travels in a ``data:`` URL, so it is exactly the frame shown (no file to keep in
-    step) and the download needs no request to any server. pandas escapes every cell.
+    step) and the download needs no request to any server. Every cell is escaped. The table
+    scrolls inside a focusable region named by the toggle's title, so keyboard users can
+    scroll it too (the file name keeps two tables' regions apart on one page).
     """
     csv_text = frame.to_csv(index=False, lineterminator="\n")
     href = "data:text/csv;charset=utf-8," + quote(csv_text, safe="")
-    table = frame.to_html(
-        index=False, escape=True, border=0, na_rep="", classes=["table", "nea-data-table"]
-    )
     note_html = f" {html.escape(note)}" if note else ""
     rows = len(frame)
     return (
@@ -440,9 +528,14 @@ def data_table_html(
         f"<summary>{html.escape(title)} ({rows} row{'s' if rows != 1 else ''})</summary>"
         f'<p><a class="nea-csv" download="{html.escape(filename)}" href="{href}">'
         f"Download this table as CSV ({html.escape(filename)})</a>.{note_html}</p>"
-        f'<div class="nea-table-wrap">{table}</div>'
+        f'<div class="nea-table-wrap" role="region" tabindex="0"'
+        f' aria-label="{html.escape(f"{title}, {filename}")}">{table_html(frame)}</div>'
         "</details>"
     )
+
+
+# end of the readers-tables block
+# ----------------------------------------------------------------------------------------------
 
 
 #: Column labels (bodies' short names) are set at this slant: steep enough that the longest

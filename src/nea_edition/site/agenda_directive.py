@@ -30,11 +30,21 @@ outcomes. ``agenda-codebook`` renders the codebook (``data/agenda_rules.csv``), 
 rubric named ``agenda-rule-<id>`` that every item links to from its outcome;
 ``agenda-excluded`` lists the paper's statements that are not scored
 (``data/agenda_excluded.csv``), each with its page and the reason.
+
+Above the items, ``agenda-items`` puts a filter (readers-tables, issue 21): outcome and scope
+as check boxes, the paper's section as a list, each value with its number of items, from the
+schema's enums and ``data/paper_sections.csv``. It is a ``hidden`` form that
+``nea-tables.js`` shows and runs (``nea_edition.site.tables`` adds the script), so a reader
+without JavaScript sees the whole list and no controls that do nothing. Each item's rubric
+carries the classes the script filters on: ``nea-status-<status>``, ``nea-scope-<scope>`` and
+``nea-section-<number>`` (the section rubrics carry the last as well).
 """
 
 from __future__ import annotations
 
+import html
 import json
+from collections import Counter
 from itertools import groupby
 from pathlib import Path
 from types import ModuleType
@@ -72,10 +82,20 @@ def _sources(value: str) -> str:
 
 
 def items_markdown(
-    agenda: list[dict[str, str]], events: list[dict[str, str]], sections: list[dict[str, str]]
+    agenda: list[dict[str, str]],
+    events: list[dict[str, str]],
+    sections: list[dict[str, str]] | None = None,
 ) -> str:
-    """MyST text for every item, grouped by the paper's section, in the table's order."""
+    """MyST text for every item, grouped by the paper's section, in the table's order.
+
+    ``sections`` are the rows of ``data/paper_sections.csv``, read from the repository's data
+    folder when not given.
+    """
     data = _agenda()
+    if sections is None:
+        from nea_edition import paths
+
+        sections = read_rows(paths.DATA_DIR / SECTIONS_CSV.name)
     titles = {int(row["number"]): row["title"] for row in sections}
     by_id = {row["id"]: row for row in events}
     numbered = [dict(row, number=f"A{i}") for i, row in enumerate(agenda, start=1)]
@@ -83,7 +103,7 @@ def items_markdown(
     for section, rows in groupby(numbered, key=lambda r: data.section_number(r["section"])):
         out += [
             "```{rubric} " + f"Section {section}: {titles[section]}",
-            ":class: nea-agenda-section",
+            f":class: nea-agenda-section nea-section-{section}",
             "```",
             "",
         ]
@@ -93,7 +113,8 @@ def items_markdown(
             out += [
                 "```{rubric} " + f"{row['number']}. {escape(row['item'])}",
                 f":name: agenda-{row['id']}",
-                f":class: nea-agenda-item nea-status-{row['status']}",
+                f":class: nea-agenda-item nea-status-{row['status']}"
+                f" nea-scope-{row['scope']} nea-section-{section}",
                 "```",
                 "",
                 f"**{status.capitalize()}** (as of {row['as_of']}{rule}) · {row['kind']} · to act:"
@@ -115,6 +136,63 @@ def items_markdown(
             if row.get("note"):
                 out += [f"*Close call:* {escape(row['note'])}", ""]
     return "\n".join(out)
+
+
+def filter_html(
+    agenda: list[dict[str, str]], descriptor: dict[str, Any], sections: list[dict[str, str]]
+) -> str:
+    """The agenda filter's form: outcomes and scopes to tick, a section to choose, a reset.
+
+    Hidden until ``nea-tables.js`` runs it. Values come from the schema's enums (in their
+    order) and the section list; each shows how many items it holds, and values no item has
+    are left out.
+    """
+    data = _agenda()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "agenda")
+    enums = {
+        f["name"]: f.get("constraints", {}).get("enum", []) for f in resource["schema"]["fields"]
+    }
+    statuses = Counter(row["status"] for row in agenda)
+    scopes = Counter(row["scope"] for row in agenda)
+    numbers = Counter(data.section_number(row["section"]) for row in agenda)
+    esc = html.escape
+
+    def boxes(name: str, legend: str, values: list[str], counts: Counter, plain: dict) -> str:
+        out = [f'<fieldset class="nea-agenda-filter-group"><legend>{esc(legend)}</legend>']
+        for value in values:
+            if not counts.get(value):
+                continue
+            text = plain.get(value, value)
+            out.append(
+                f'<label><input type="checkbox" name="{name}" value="{esc(value)}" checked>'
+                f' {esc(text.capitalize())} <span class="nea-agenda-filter-count">'
+                f"({counts[value]})</span></label>"
+            )
+        out.append("</fieldset>")
+        return "".join(out)
+
+    options = ['<option value="">All sections</option>']
+    for row in sections:
+        number = int(row["number"])
+        if numbers.get(number):
+            options.append(
+                f'<option value="{number}">{number}. {esc(row["title"])} ({numbers[number]})'
+                "</option>"
+            )
+    return (
+        '<form class="nea-agenda-filter" hidden aria-label="Filter the agenda items">'
+        + boxes("outcome", "Outcome", enums.get("status", []), statuses, data.PLAIN)
+        + boxes("scope", "Scope", enums.get("scope", []), scopes, {})
+        + '<div class="nea-agenda-filter-group nea-agenda-filter-section">'
+        '<label for="nea-agenda-filter-section">Section of the paper</label> '
+        '<select id="nea-agenda-filter-section" name="section">'
+        + "".join(options)
+        + "</select></div>"
+        '<div class="nea-agenda-filter-actions">'
+        '<button type="button" class="nea-agenda-filter-reset">Show all items</button>'
+        ' <p class="nea-agenda-filter-status" role="status"></p></div>'
+        "</form>"
+    )
 
 
 def links_markdown(agenda: list[dict[str, str]], docname: str) -> str:
@@ -216,7 +294,10 @@ class AgendaItems(_AgendaDirective):
         agenda = read_rows(self._path(AGENDA_CSV))
         events = read_rows(self._path(EVENTS_CSV))
         sections = read_rows(self._path(SECTIONS_CSV))
-        return self._parse(items_markdown(agenda, events, sections), AGENDA_CSV, "nea-agenda")
+        descriptor = json.loads(self._path(DESCRIPTOR).read_text(encoding="utf-8"))
+        form = nodes.raw("", filter_html(agenda, descriptor, sections), format="html")
+        items = self._parse(items_markdown(agenda, events, sections), AGENDA_CSV, "nea-agenda")
+        return [form, *items]
 
 
 class AgendaLinks(_AgendaDirective):

@@ -20,9 +20,29 @@ set and the original paper.
   ``site/static/``) unhides and wires to the Clipboard API, with a selection fallback where that
   API is unavailable (``file://``). Without JavaScript the buttons stay hidden and the texts
   and downloads still work. Nothing loads from another origin.
-* **Addresses.** With a base URL (``NEA_EDITION_BASE_URL``, see ``metadata``) each reference
-  carries the page's absolute URL; without one, none (a relative URL means nothing in a
-  reference manager).
+* **Addresses and access dates.** With a base URL (``NEA_EDITION_BASE_URL``, see
+  ``metadata``) each reference carries the page's absolute URL (BibTeX ``url``, RIS ``UR``, and
+  a link after the formatted reference). Without one the build cannot know where the site will
+  be read, so each of the edition's own works carries its address relative to the page
+  (``data-nea-cite-href``) and ``nea-cite.js`` writes the absolute URL in, from the address the
+  reader's browser has (over http or https only: a ``file://`` path means nothing to anyone
+  else). The access date (BibTeX ``urldate``, ``YYYY-MM-DD`` as biblatex reads it; RIS ``Y2``,
+  RIS's access-date tag, ``YYYY/MM/DD``; "Accessed YYYY-MM-DD." after the formatted reference)
+  can only be known when a reader uses the page: the script fills in the reader's today when
+  the page opens and again at each copy or download (the downloads are then made in the
+  browser from the same text). Without JavaScript the texts and the static files have the URL
+  when the build knew it, and no access date. RIS ``DA`` stays the date of the version.
+* **Author and publisher.** The edition is self-published: its corporate author, "The editors
+  of the open analytic edition", is also its publisher (``release.PUBLISHER``). Every format a
+  reader copies feeds a citation style, and the styles print author and publisher both, so
+  the reference would name the editors twice ("The editors ... Title. The editors ..., 2026").
+  APA (7th ed., 9.24 and 10.2) and the DataCite style leave the publisher out when it is the
+  author, and CSL styles (Zotero, Mendeley) cannot compare the two fields to do it themselves.
+  So the formatted reference, the BibTeX and the RIS leave the publisher out whenever it is one
+  of the authors (``publisher_of``), and keep it when it differs (the original paper's Council
+  on Foreign Relations). The page metadata (Highwire ``citation_publisher``, JSON-LD
+  ``publisher``, in ``metadata``) keeps it: those are data for indexers, not text a style
+  prints.
 
 The box is built only by the ``html`` builder: other builders (the PDF's single-page build,
 LaTeX) drop it, since a PDF has its own way to be cited. Output is deterministic: ids and file
@@ -244,6 +264,14 @@ def paper_work(bibfile: Path, key: str = release.PAPER_KEY) -> Work:
     return work_from_bib(data.entries[key], key)
 
 
+def publisher_of(work: Work) -> str | None:
+    """The publisher a citation names: none when it is one of the authors (see the docstring)."""
+    if not work.publisher:
+        return None
+    authors = {name.natural.casefold() for name in work.authors}
+    return None if work.publisher.casefold() in authors else work.publisher
+
+
 def page_slug(docname: str) -> str:
     """A file-name-safe page name: ``book/02-x/index`` -> ``02-x``, ``book/a/b`` -> ``a-b``."""
     parts = docname.split("/")
@@ -285,8 +313,8 @@ def to_bibtex(work: Work) -> str:
     extra = dict(work.bibtex_extra)
     if work.kind == "report":
         fields += [(name, value) for name, value in work.bibtex_extra]
-    elif work.publisher:
-        fields.append(("publisher", latex_escape(work.publisher)))
+    elif publisher_of(work):
+        fields.append(("publisher", latex_escape(publisher_of(work) or "")))
     fields.append(("year", str(work.year)))
     lines = [f"@{Work.BIBTEX_TYPES[work.kind]}{{{work.key},"]
     for name, value in fields:
@@ -318,8 +346,8 @@ def to_ris(work: Work) -> str:
         tags.append(("DA", f"{date}/{work.day:02d}" if work.day else date))
     if work.report_type:
         tags.append(("M3", work.report_type))
-    if work.publisher:
-        tags.append(("PB", work.publisher))
+    if publisher_of(work):
+        tags.append(("PB", publisher_of(work) or ""))
     if work.address:
         tags.append(("CY", work.address))
     if work.version:
@@ -359,8 +387,8 @@ def display_entry(work: Work) -> Entry:
             fields["type"] = latex_escape(work.report_type)
         if work.address:
             fields["address"] = latex_escape(work.address)
-    elif work.publisher:
-        fields["publisher"] = latex_escape(work.publisher)
+    elif publisher_of(work):
+        fields["publisher"] = latex_escape(publisher_of(work) or "")
     if work.container:
         fields["booktitle"] = "{" + latex_escape(work.container) + "}"
     if work.chapter:
@@ -371,13 +399,45 @@ def display_entry(work: Work) -> Entry:
     return Entry(entry_type, fields=fields, persons=persons)
 
 
+def _style(style_name: str) -> Any:
+    """The pybtex style, where a book without a publisher (see ``publisher_of``) is allowed.
+
+    pybtex's book template requires a publisher; this one prints the book's sentence of
+    publication with whatever it has (address, edition, date), as its chapter template does.
+    """
+    from pybtex.style.formatting import toplevel
+    from pybtex.style.formatting.unsrt import date
+    from pybtex.style.template import optional_field, sentence
+
+    base = find_plugin("pybtex.style.formatting", style_name)
+
+    class Style(base):  # type: ignore[misc, valid-type]
+        def get_book_template(self, e: Entry) -> Any:
+            if "publisher" in e.fields:
+                return super().get_book_template(e)
+            return toplevel[
+                self.format_author_or_editor(e),
+                self.format_btitle(e, "title"),
+                self.format_volume_and_series(e),
+                sentence[
+                    optional_field("address"),
+                    self.format_edition(e),
+                    date,
+                ],
+                sentence[optional_field("note")],
+            ]
+
+    return Style()
+
+
 def format_reference(work: Work, style_name: str) -> str:
     """The reference as HTML in the given pybtex style, then its version and URL.
 
     The version and URL are added here, after the style's own sentences, because pybtex's
-    styles have no version field and would print a URL before it.
+    styles have no version field and would print a URL before it. The access date follows the
+    URL in the browser (``nea-cite.js``), which alone knows the reader's today.
     """
-    style = find_plugin("pybtex.style.formatting", style_name)()
+    style = _style(style_name)
     formatted = style.format_entry(work.key, display_entry(work))
     text = " ".join(formatted.text.render(_PlainHtml()).split())
     if work.version:
@@ -400,6 +460,9 @@ class Citable:
     #: File name (without suffix) of the downloads in ``cite/``.
     stem: str
     heading: str | None = None
+    #: The work's page, relative to the page showing the box: for the script to make the
+    #: absolute URL from when the build had no base URL (the edition's own works only).
+    href: str | None = None
 
 
 def box_html(
@@ -432,7 +495,12 @@ def box_html(
     for citable in citables:
         work = citable.work
         ident = f"{box_id}-{citable.stem}"
-        parts.append(f'<div class="{BOX_CLASS}-work">')
+        href_attr = (
+            f' data-nea-cite-href="{html.escape(citable.href)}"'
+            if citable.href and not work.url
+            else ""
+        )
+        parts.append(f'<div class="{BOX_CLASS}-work"{href_attr}>')
         if citable.heading:
             parts.append(
                 f'<h{sub} class="{BOX_CLASS}-heading">{html.escape(citable.heading)}</h{sub}>'
@@ -498,35 +566,48 @@ def _page_number(app: Sphinx, docname: str) -> str | None:
     return ".".join(str(n) for n in numbers) if numbers else None
 
 
+def _relative(app: Sphinx, fromdoc: str, todoc: str) -> str:
+    """``todoc``'s page as a link from ``fromdoc``'s (its own file name for the page itself)."""
+    return app.builder.get_relative_uri(fromdoc, todoc) or app.builder.get_target_uri(todoc)
+
+
 def citables_for(app: Sphinx, docname: str) -> list[Citable]:
     """What a page's box cites: the page, and on the Data page the data set as well."""
     title = app.env.titles[docname].astext() if docname in app.env.titles else docname
     page = page_work(docname, title, _page_number(app, docname), _page_url(app, docname))
-    citables = [Citable(page, page_slug(docname))]
+    here = _relative(app, docname, docname).rsplit("/", 1)[-1]
+    citables = [Citable(page, page_slug(docname), href=here)]
     if docname == DATA_DOCNAME:
         data_url = _page_url(app, DATA_DOCNAME)
         dataset = dataset_work(_datapackage(Path(app.srcdir)), data_url)
-        citables.append(Citable(dataset, "dataset", heading=None))
+        citables.append(Citable(dataset, "dataset", heading=None, href=here))
     return citables
 
 
 def front_citables(app: Sphinx) -> list[Citable]:
     """The front page's three: the edition, its data set and the original paper."""
     root = app.config.root_doc
+    has_data = DATA_DOCNAME in app.env.all_docs
     bibfiles = [Path(app.srcdir) / name for name in app.config.bibtex_bibfiles]
     paper_file = next(
         (path for path in bibfiles if release.PAPER_KEY in path.read_text(encoding="utf-8")),
         None,
     )
     citables = [
-        Citable(edition_work(_page_url(app, root)), "edition", "The edition"),
+        Citable(
+            edition_work(_page_url(app, root)),
+            "edition",
+            "The edition",
+            href=_relative(app, root, root).rsplit("/", 1)[-1],
+        ),
         Citable(
             dataset_work(
                 _datapackage(Path(app.srcdir)),
-                _page_url(app, DATA_DOCNAME) if DATA_DOCNAME in app.env.all_docs else None,
+                _page_url(app, DATA_DOCNAME) if has_data else None,
             ),
             "dataset",
             "Its data",
+            href=_relative(app, root, DATA_DOCNAME) if has_data else None,
         ),
     ]
     if paper_file is not None:
