@@ -9,7 +9,6 @@ work on a machine without general internet access, and CI installs ``chromium`` 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pytest
 
 from nea_edition import build as book_build
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
+from helpers import ROOT, chromium_missing_reason
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -36,13 +35,6 @@ def site_url(site_dir: Path) -> Iterator[str]:
     """Serve the site from 127.0.0.1 on a free port, as `nox -s serve` does."""
     with serve(site_dir) as url:
         yield url
-
-
-def chromium_missing_reason() -> str | None:
-    """Why browser tests cannot run here, or None. In CI they must run, never skip."""
-    if CHROMIUM.is_file() and shutil.which(str(CHROMIUM)):
-        return None
-    return f"{CHROMIUM} not found (install Debian's chromium: apt-get install chromium)"
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ import yaml
 from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.errors import ConfigError
-from test_site import PAPER_HEADINGS, normalise, toc_files
+from helpers import PAPER_HEADINGS, normalise, toc_files
 
 from nea_edition.site import metadata, release
 

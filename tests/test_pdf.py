@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import chromium_missing_reason
-from test_site import h1_text, normalise, page_path, toc_files
+from helpers import chromium_missing_reason, h1_text, normalise, page_path, toc_files
 
 from nea_edition import clock
 from nea_edition import pdf as edition_pdf
@@ -119,27 +118,53 @@ def test_metadata_title_author_date_language_and_tags(
     assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
 
 
+def heading_text(tag) -> str:
+    """A heading as the site shows it, numbering included, without its pilcrow link."""
+    for link in tag.select("a.headerlink"):
+        link.decompose()
+    return " ".join(tag.get_text(" ").split()).replace(" .", ".")
+
+
 def test_outline_has_every_page_of_the_toc_in_order(site_dir: Path, reader) -> None:
     outline = flat_outline(reader)
-    squeezed = [(squeeze(title), page) for _, title, page in outline]
+    titles = [title for _, title, _ in outline]
     position, last_page = 0, 0
     for docname in toc_files()[1:]:
-        heading = squeeze(h1_text(page_path(site_dir, docname)))
-        matches = [
-            i
-            for i in range(position, len(squeezed))
-            if squeezed[i][0].endswith(heading)
-            and re.fullmatch(r"[\d.]*", squeezed[i][0][: -len(heading)])
-        ]
-        assert matches, f"no bookmark for {docname} ({heading!r}) after bookmark {position}"
-        position = matches[0] + 1
-        page = squeezed[matches[0]][1]
+        soup = BeautifulSoup(page_path(site_dir, docname).read_text("utf-8"), "html.parser")
+        heading = heading_text(soup.select_one("article.bd-article h1"))
+        assert heading in titles[position:], (
+            f"no bookmark {heading!r} for {docname} after bookmark {position}"
+        )
+        position = titles.index(heading, position) + 1
+        page = outline[position - 1][2]
         assert page >= last_page, f"{docname} starts on page {page}, before the page before it"
         last_page = page
     top = [title for depth, title, _ in outline if depth == 0]
     assert top[:2] == ["Contents", edition_pdf.FRONT_TITLE], top
-    # bookmarks keep the headings' spaces (Chromium drops those where a heading wraps)
-    assert any("Korea\u2019s Evolving Strategic Thought" in t for _, t, _ in outline)
+
+
+def test_bookmarks_are_the_headings_text_exactly(site_dir: Path, reader) -> None:
+    """Every heading of every page is a bookmark with its words and spaces as on the site.
+
+    Chromium's own outline ran words together where a heading wrapped ("Changein Strategic");
+    the outline is now written by pypdf from the headings' text (``pdf.write_outline``).
+    """
+    titles = {title for _, title, _ in flat_outline(reader)}
+    assert "2.2. Change in Strategic Picture since the End of the Cold War" in titles
+    assert "2. Northeast Asian Regionalism and Korea\u2019s Evolving Strategic Thought" in titles
+    missing = []
+    for docname in toc_files()[1:]:
+        soup = BeautifulSoup(page_path(site_dir, docname).read_text("utf-8"), "html.parser")
+        article = soup.select_one("article.bd-article")
+        for selector in edition_pdf.DROP_SELECTORS:
+            for tag in article.select(selector):
+                tag.decompose()
+        for tag in article.find_all(["h1", "h2", "h3", "h4"]):
+            if heading_text(tag) not in titles:
+                missing.append(f"{docname}: {heading_text(tag)!r}")
+    assert not missing, "headings with no bookmark of exactly their text:\n" + "\n".join(missing)
+    run_together = [t for t in titles if re.search(r"[a-z][A-Z][a-z]", t)]
+    assert not run_together, run_together
 
 
 def test_every_page_heading_and_section_heading_is_in_the_text(site_dir: Path, text: str) -> None:
@@ -160,11 +185,47 @@ def test_every_page_heading_and_section_heading_is_in_the_text(site_dir: Path, t
     assert not absent, "headings missing from the PDF's text:\n" + "\n".join(absent)
 
 
-def test_contents_page_numbers_are_where_the_chapters_start(reader, text: str) -> None:
-    contents = squeeze(reader.pages[1].extract_text())
-    for depth, title, page in flat_outline(reader):
-        if depth == 1 and re.match(r"\d+\.\s", title):  # numbered chapters
-            assert squeeze(title) + str(page) in contents, (title, page)
+def test_contents_page_numbers_are_the_bookmarks_pages(reader, edition: Path) -> None:
+    """Every entry of the contents shows the page its heading starts on, as its bookmark does.
+
+    The entries are the front page and every page of _toc.yml, in order; each links the
+    page's named destination, whose page must be the number shown and the page of a bookmark
+    of the same title.
+    """
+    entries = [
+        re.fullmatch(r"(.*\S)\s+(\d+)", " ".join(line.split()))
+        for line in reader.pages[1].extract_text().splitlines()
+    ]
+    entries = [(m.group(1), int(m.group(2))) for m in entries if m]
+    docnames = toc_files()
+    assert len(entries) == len(docnames), entries
+    starts = edition_pdf.toc_page_numbers(edition, docnames)
+    bookmarks = {(title, page) for _, title, page in flat_outline(reader)}
+    wrong = [
+        (docname, title, shown, starts[docname])
+        for docname, (title, shown) in zip(docnames, entries, strict=True)
+        if shown != starts[docname] or (title, shown) not in bookmarks
+    ]
+    assert not wrong, f"(page, entry, number shown, where it starts): {wrong}"
+
+
+def test_pypdf_still_has_the_file_identifier() -> None:
+    """``pdf.set_file_identifier`` sets pypdf's private ``PdfWriter._ID`` (no public API)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ByteStringObject
+
+    writer = PdfWriter()
+    assert hasattr(writer, "_ID"), "pypdf dropped PdfWriter._ID: see pdf.set_file_identifier"
+    ident = ByteStringObject(b"0123456789abcdef")
+    assert edition_pdf.set_file_identifier(writer, ident)
+    import io
+
+    out = io.BytesIO()
+    writer.add_blank_page(100, 100)
+    writer.write(out)
+    from pypdf import PdfReader
+
+    assert [bytes(x.original_bytes) for x in PdfReader(out).trailer["/ID"]] == [bytes(ident)] * 2
 
 
 def draw_every_chart(page) -> None:
@@ -272,13 +333,6 @@ def test_internal_links_and_citations_go_to_their_targets(reader) -> None:
                     relative.append(uri)
     assert internal > 100 and citations > 30, (internal, citations)
     assert not relative, f"links that only work on the website: {relative[:10]}"
-
-
-def test_the_front_page_links_the_pdf(site_dir: Path) -> None:
-    soup = BeautifulSoup(
-        (site_dir / "book" / "index.html").read_text(encoding="utf-8"), "html.parser"
-    )
-    assert soup.select_one(f'a[href="../{edition_pdf.PDF_NAME}"]') is not None
 
 
 @pytest.mark.browser
