@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from helpers import make_small_book, run_build
 from nea_edition.site import index_entries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,30 +383,17 @@ def test_ambiguous_surnames_are_never_guessed(terms: list[index_entries.Term]) -
 def test_a_renamed_institution_is_reindexed_without_touching_the_pages(tmp_path: Path) -> None:
     """The entries come from data/ (which Sphinx does not watch): a rename there must reach
     the Index although no page changed."""
-    book = tmp_path / "book-root"
-    book.mkdir()
-    for name in ("_config.yml", "references.bib"):
-        shutil.copy(ROOT / name, book / name)
-    shutil.copytree(ROOT / "data", book / "data")
-    shutil.copytree(ROOT / "book", book / "book", ignore=shutil.ignore_patterns("_generated"))
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/index\nchapters:\n  - file: book/page\n", encoding="utf-8"
-    )
-    (book / "book" / "index.md").write_text("# Front\n\nA front page.\n", encoding="utf-8")
-    (book / "book" / "page.md").write_text(
-        "# Page\n\nThe Northeast Asia Cooperation Dialogue met.\n\nThe Tumen Club met too.\n",
-        encoding="utf-8",
+    book = make_small_book(
+        tmp_path / "book-root",
+        {
+            "index": "# Front\n\nA front page.\n",
+            "page": "# Page\n\nThe Northeast Asia Cooperation Dialogue met.\n\n"
+            "The Tumen Club met too.\n",
+        },
     )
 
     def build_and_read_index() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "nea_edition.build", "--root", str(book)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=book,
-            env={**os.environ, "NEA_EDITION_ROOT": str(book)},
-        )
+        done = run_build(book)
         assert done.returncode == 0, done.stdout + done.stderr
         return (book / "_build" / "html" / "genindex.html").read_text(encoding="utf-8")
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import PAPER_HEADINGS, h1_text, page_path, toc_files
+from helpers import PAPER_HEADINGS, ROOT, h1_text, page_path, toc_files
 
 
 def test_every_toc_page_is_built(site_dir: Path) -> None:
@@ -201,3 +201,28 @@ def test_every_chapter_cites_the_bibliography(site_dir: Path) -> None:
     # introduction and conclusion, which carry the endnotes, must cite.
     uncited = [d for d in uncited if not d.endswith("/index")]
     assert not uncited, f"no citation on: {uncited}"
+
+
+def css_block(template: str) -> list[str]:
+    """The lines of a template's ``css`` block, without comments, indentation or blank lines."""
+    found = re.search(r"\{%-?\s*block css\s*%\}(.*?)\{%-?\s*endblock css\s*%\}", template, re.S)
+    assert found, "no css block"
+    body = re.sub(r"\{#.*?#\}", "", found.group(1), flags=re.S)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def test_theme_css_block_is_the_one_layout_html_repeats() -> None:
+    """book/_templates/layout.html repeats pydata-sphinx-theme's ``css`` block less one line.
+
+    If the theme changes the block, the repetition would silently keep the old one: this
+    fails instead, and the template must be brought up to date (or the override dropped).
+    """
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    upstream = css_block((theme / "layout.html").read_text(encoding="utf-8"))
+    ours = css_block((ROOT / "book" / "_templates" / "layout.html").read_text(encoding="utf-8"))
+    dropped = "{{ _webpack.head_js_preload() }}"
+    assert dropped in upstream, "the theme no longer preloads scripts here: drop the override"
+    assert [line for line in upstream if line != dropped] == ours
