@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from nea_edition import build as book_build
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
 from helpers import ROOT, chromium_missing_reason
+
+from nea_edition import build as book_build
 
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
+from devtools.localserver import CHROMIUM
 
 from nea_edition import clock
-from devtools.localserver import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
 from devtools.localserver import site_pages
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from helpers import ROOT, chromium_missing_reason, make_small_book, run_build, toc_files
+
 from nea_edition import build as book_build
 from nea_edition import pdf as edition_pdf
 
@@ -252,7 +252,9 @@ def test_the_normal_build_links_and_cites_the_pdf_it_printed(site_dir: Path) -> 
         assert links == [f"../{edition_pdf.PDF_NAME}"]
         assert sorted(urls) == sorted(f"{d}.html" for d in toc_files()), "every page cites it"
         for page, found in urls.items():
-            resolved = {posixpath.normpath(posixpath.join(posixpath.dirname(page), u)) for u in found}
+            resolved = {
+                posixpath.normpath(posixpath.join(posixpath.dirname(page), u)) for u in found
+            }
             assert resolved == {edition_pdf.PDF_NAME}, (page, found)
     else:
         assert (links, urls) == ([], {}), "pages link a PDF the build did not print"

@@ -17,10 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nea_edition import data, figures
+from nea_edition import data, figures, notebook_inputs
 from nea_edition.figures import render
 from nea_edition.figures.global_korea import RING_FILLS
-from nea_edition import notebook_inputs
 from nea_edition.site import charts
 
 XSS = "<script>alert(1)</script>"

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from devtools.localserver import serve
 from helpers import copy_repo, run_build, tree_digest
+
 from nea_edition.notebook_inputs import declared_tables
 
 pytestmark = pytest.mark.build

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-
 from helpers import make_small_book, run_build
+
 from nea_edition.site import index_entries
 
 ROOT = Path(__file__).resolve().parents[1]

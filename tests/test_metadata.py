@@ -10,11 +10,8 @@ canonical link, no sitemap and no absolute self-URLs; a small build with
 from __future__ import annotations
 
 import json
-import os
 import posixpath
-import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +19,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import extruct
+import helpers
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from docutils import nodes
-from sphinx.errors import ConfigError
-import helpers
 from helpers import PAPER_HEADINGS, make_small_book, normalise, toc_files
+from sphinx.errors import ConfigError
 
 from nea_edition.site import metadata, release
 

@@ -26,11 +26,10 @@ from unittest import mock
 
 import pytest
 import yaml
-
 from helpers import ROOT, build_env, make_small_book, tree_digest
+
 from nea_edition import build as book_build
 from nea_edition.paths import VALIDATED_ENV
-
 
 PAGES = {
     "index": "# Front\n\nA front page that cites {cite:t}`kim2009regionalism`.\n\n"
@@ -95,7 +94,8 @@ def test_a_parallel_build_writes_the_same_site_as_a_serial_one(tmp_path: Path) -
     included = ", ".join(f"'book/{name}.md'" for name in PAGES)
     with conf.open("a", encoding="utf-8") as handle:
         handle.write(
-            "\nextensions = [e for e in extensions if not e.startswith(('sphinx_external', 'sphinx_multitoc'))]\n"
+            "\nextensions = [e for e in extensions"
+            " if not e.startswith(('sphinx_external', 'sphinx_multitoc'))]\n"
             f"root_doc = 'book/index'\ninclude_patterns = [{included}]\n"
         )
     sphinx(book, "serial")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import chromium_missing_reason, h1_text, normalise, page_path, toc_files
+from helpers import chromium_missing_reason, normalise, page_path, toc_files
 
 from nea_edition import clock
 from nea_edition import pdf as edition_pdf

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -16,10 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-
-from helpers import PAPER_HEADINGS, ROOT, h1_text, page_path, toc_files
+from helpers import PAPER_HEADINGS, ROOT, h1_text, normalise, page_path, toc_files
 
 
 def test_every_toc_page_is_built(site_dir: Path) -> None:
