@@ -159,6 +159,7 @@ def mystnb_stylesheet_first(app: Sphinx) -> None:
     if app.builder.format == "html":
         from myst_nb.sphinx_ext import add_global_html_resources
 
+        Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)
 
 
