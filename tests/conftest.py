@@ -171,8 +171,9 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     return visits
 
 
-#: Fixtures that start Chromium: a test that uses one must be marked ``browser``.
-BROWSER_FIXTURES = {"browser", "page_visits"}
+#: Fixtures that start Chromium or need what it printed (``edition``: the PDF of the build):
+#: a test that uses one must be marked ``browser``.
+BROWSER_FIXTURES = {"browser", "page_visits", "edition"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

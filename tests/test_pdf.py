@@ -93,6 +93,7 @@ def flat_outline(reader) -> list[tuple[int, str, int]]:
     return found
 
 
+@pytest.mark.browser
 def test_page_count_is_sane_and_pages_are_a4(info: dict[str, str]) -> None:
     pages = int(info["Pages"])
     chapters = len(toc_files())
@@ -101,6 +102,7 @@ def test_page_count_is_sane_and_pages_are_a4(info: dict[str, str]) -> None:
     assert "A4" in info["Page size"], info["Page size"]
 
 
+@pytest.mark.browser
 def test_metadata_title_author_date_language_and_tags(
     info: dict[str, str], reader, edition: Path
 ) -> None:
@@ -125,6 +127,7 @@ def heading_text(tag) -> str:
     return " ".join(tag.get_text(" ").split()).replace(" .", ".")
 
 
+@pytest.mark.browser
 def test_outline_has_every_page_of_the_toc_in_order(site_dir: Path, reader) -> None:
     outline = flat_outline(reader)
     titles = [title for _, title, _ in outline]
@@ -143,6 +146,7 @@ def test_outline_has_every_page_of_the_toc_in_order(site_dir: Path, reader) -> N
     assert top[:2] == ["Contents", edition_pdf.FRONT_TITLE], top
 
 
+@pytest.mark.browser
 def test_bookmarks_are_the_headings_text_exactly(site_dir: Path, reader) -> None:
     """Every heading of every page is a bookmark with its words and spaces as on the site.
 
@@ -167,6 +171,7 @@ def test_bookmarks_are_the_headings_text_exactly(site_dir: Path, reader) -> None
     assert not run_together, run_together
 
 
+@pytest.mark.browser
 def test_every_page_heading_and_section_heading_is_in_the_text(site_dir: Path, text: str) -> None:
     body = squeeze(text)
     absent = []
@@ -185,6 +190,7 @@ def test_every_page_heading_and_section_heading_is_in_the_text(site_dir: Path, t
     assert not absent, "headings missing from the PDF's text:\n" + "\n".join(absent)
 
 
+@pytest.mark.browser
 def test_contents_page_numbers_are_the_bookmarks_pages(reader, edition: Path) -> None:
     """Every entry of the contents shows the page its heading starts on, as its bookmark does.
 
@@ -278,10 +284,12 @@ def test_every_charts_labels_are_in_the_text_layer(browser, site_url: str, text:
     assert all(labels.values()), f"a chart page drew no label: {labels}"
 
 
+@pytest.mark.browser
 def test_the_membership_matrix_is_shown_at_2009(text: str) -> None:
     assert "Year:2009" in squeeze(text)
 
 
+@pytest.mark.browser
 def test_none_of_the_sites_chrome_is_printed(text: str) -> None:
     for chrome in (
         "Show code cell source",
@@ -297,6 +305,7 @@ def test_none_of_the_sites_chrome_is_printed(text: str) -> None:
     assert "load_tables" not in text
 
 
+@pytest.mark.browser
 def test_every_font_is_embedded_and_hangul_is_in_the_text(edition: Path, text: str) -> None:
     rows = poppler("pdffonts", str(edition)).splitlines()[2:]
     assert rows, "pdffonts listed no font"
@@ -305,6 +314,7 @@ def test_every_font_is_embedded_and_hangul_is_in_the_text(edition: Path, text: s
     assert re.search("[\uac00-\ud7a3]", text), "no Hangul in the PDF's text layer"
 
 
+@pytest.mark.browser
 def test_internal_links_and_citations_go_to_their_targets(reader) -> None:
     """Every internal link names a destination in the PDF; citations land in the bibliography."""
     from pypdf.generic import Destination
