@@ -9,16 +9,16 @@ work on a machine without general internet access, and CI installs ``chromium`` 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
+from helpers import ROOT, chromium_missing_reason
 
 from nea_edition import build as book_build
-from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -36,13 +36,6 @@ def site_url(site_dir: Path) -> Iterator[str]:
     """Serve the site from 127.0.0.1 on a free port, as `nox -s serve` does."""
     with serve(site_dir) as url:
         yield url
-
-
-def chromium_missing_reason() -> str | None:
-    """Why browser tests cannot run here, or None. In CI they must run, never skip."""
-    if CHROMIUM.is_file() and shutil.which(str(CHROMIUM)):
-        return None
-    return f"{CHROMIUM} not found (install Debian's chromium: apt-get install chromium)"
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +63,128 @@ def artifacts_dir() -> Path:
     """Where browser tests keep screenshots for people to look at (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+#: axe-core's tags for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+MODES = ("light", "dark")
+
+
+def _watch(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect console errors and warnings, uncaught exceptions and requests elsewhere."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    page.on(
+        "request",
+        lambda req: (
+            problems.append(f"request to another origin: {req.url}")
+            if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(req.url).netloc != origin
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda req: (
+            problems.append(f"failed request: {req.url} ({req.failure})")
+            # nea-charts.js fetches plotly.js late: leaving the page before it arrived
+            # cancels it, as any browser does. Not a fault.
+            if not (req.failure == "net::ERR_ABORTED" and "/_static/plotly-" in req.url)
+            else None
+        ),
+    )
+    return problems
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> dict:
+    """One visit of every page in each viewport and mode, shared by every check that needs it.
+
+    ``{(viewport, mode, path): {...}}`` with what the page logged (console errors, uncaught
+    exceptions, failed requests, requests to other origins), its title, theme and background,
+    how far it overflows sideways, and axe-core's results (None when axe is not installed).
+    Charts are all drawn first, so axe sees them; a desktop light screenshot of every page
+    goes to test-artifacts/pages/.
+    """
+    from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
+    from devtools.localserver import site_pages
+
+    axe_source = None if tools_missing_reason() else (TOOLS_DIR / AXE_JS).read_text("utf-8")
+    origin = urlsplit(site_url).netloc
+    shots = artifacts_dir / "pages"
+    shots.mkdir(parents=True, exist_ok=True)
+    visits: dict = {}
+    for viewport_name, viewport in VIEWPORTS.items():
+        for mode in MODES:
+            context = browser.new_context(viewport=viewport)
+            # What the theme's light/dark switch stores; the layout reads it before painting.
+            context.add_init_script(
+                f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+            )
+            for path in site_pages(site_dir):
+                page = context.new_page()
+                problems = _watch(page, origin)
+                response = page.goto(f"{site_url}/{path}", wait_until="load")
+                if response is None or not response.ok:
+                    problems.append(f"HTTP {response and response.status}")
+                if page.locator(".nea-chart").count():
+                    # Charts draw as they come into view; draw them all (nea-charts.js's own
+                    # entry point for the PDF), so that axe sees them drawn.
+                    page.evaluate("window.neaCharts.drawAll()")
+                    page.wait_for_selector(
+                        "html[data-nea-charts-drawn]", state="attached", timeout=30_000
+                    )
+                page.evaluate("document.fonts.ready.then(() => true)")
+                axe = None
+                if axe_source is not None:
+                    page.evaluate(axe_source)
+                    options = {
+                        "runOnly": {"type": "tag", "values": AXE_TAGS},
+                        "resultTypes": ["violations"],
+                    }
+                    axe = page.evaluate("options => axe.run(document, options)", options)
+                if (viewport_name, mode) == ("desktop", "light"):
+                    name = path.removesuffix(".html").replace("/", "__")
+                    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                visits[(viewport_name, mode, path)] = {
+                    "problems": problems,
+                    "title": page.title(),
+                    "theme": page.evaluate("document.documentElement.dataset.theme"),
+                    "background": page.evaluate("getComputedStyle(document.body).backgroundColor"),
+                    "overflow": page.evaluate(
+                        "document.documentElement.scrollWidth"
+                        " - document.documentElement.clientWidth"
+                    ),
+                    "axe": axe,
+                }
+                page.close()
+            context.close()
+    return visits
+
+
+#: Fixtures that start Chromium or need what it printed (``edition``: the PDF of the build):
+#: a test that uses one must be marked ``browser``.
+BROWSER_FIXTURES = {"browser", "page_visits", "edition"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers mean what they say: ``-m "not browser"`` must never start Chromium."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that use Chromium but are not marked browser:\n" + "\n".join(unmarked)
+        )

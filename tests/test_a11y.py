@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
+from devtools.lighthouse import TOOLS_DIR, tools_missing_reason
 from devtools.localserver import site_pages
 
-#: axe-core's tags for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 #: Rules that cannot be met, each with why. Each entry is a shortfall; there are none.
 UNMET: dict[str, str] = {}
 #: The rules behind the faults the stock theme had (issue 9): each must have run and passed
@@ -42,41 +38,8 @@ REPAIRED = [
     "aria-required-children",
     "empty-table-header",
 ]
-VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+VIEWPORTS = ("phone", "desktop")
 MODES = ("light", "dark")
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    reason = tools_missing_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"axe-core must run in CI: {reason}")
-        pytest.skip(reason)
-    return (TOOLS_DIR / AXE_JS).read_text(encoding="utf-8")
-
-
-def open_page(context, url: str):  # type: ignore[no-untyped-def]
-    """Load a page and let it settle: every chart drawn, fonts loaded, no script error."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url, wait_until="load")
-    if page.locator(".nea-chart").count():
-        # Charts draw as they come into view; axe must see them drawn, so draw them all
-        # (nea-charts.js's own entry point for the benchmark and the PDF).
-        page.evaluate("window.neaCharts.drawAll()")
-        page.wait_for_selector("html[data-nea-charts-drawn]", state="attached", timeout=30_000)
-    page.evaluate("document.fonts.ready.then(() => true)")
-    assert not errors, f"{url}: script errors {errors}"
-    return page
-
-
-def run_axe(page, source: str) -> dict:  # type: ignore[no-untyped-def]
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(source)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    return page.evaluate("options => axe.run(document, options)", options)
 
 
 def describe(violations: list[dict]) -> list[str]:
@@ -91,28 +54,14 @@ def describe(violations: list[dict]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def axe_results(browser, site_dir: Path, site_url: str, axe_source: str) -> Iterator[dict]:
-    """axe's results for every page, viewport and mode: {(viewport, mode, page): results}."""
-    results = {}
-    for viewport_name, viewport in VIEWPORTS.items():
-        for mode in MODES:
-            context = browser.new_context(viewport=viewport)
-            # What the theme's light/dark switch stores; the layout reads it before painting.
-            context.add_init_script(
-                f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
-            )
-            for path in site_pages(site_dir):
-                page = open_page(context, f"{site_url}/{path}")
-                theme = page.evaluate("document.documentElement.dataset.theme")
-                background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-                results[(viewport_name, mode, path)] = {
-                    "theme": theme,
-                    "background": background,
-                    "axe": run_axe(page, axe_source),
-                }
-                page.close()
-            context.close()
-    yield results
+def axe_results(page_visits: dict) -> dict:
+    """axe's results for every page, viewport and mode (from the session's shared visits)."""
+    reason = tools_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"axe-core must run in CI: {reason}")
+        pytest.skip(reason)
+    return page_visits
 
 
 @pytest.mark.browser
@@ -135,6 +84,7 @@ def test_every_page_was_checked_in_the_mode_asked_for(axe_results: dict, site_di
     pages = site_pages(site_dir)
     assert len(pages) >= 20 and "book/bibliography.html" in pages
     assert {path for (_, _, path) in axe_results} == set(pages)
+    assert len(axe_results) == len(pages) * len(VIEWPORTS) * len(MODES)
     for (viewport, mode, path), result in axe_results.items():
         assert result["theme"] == mode, (viewport, mode, path, result["theme"])
         rgb = [int(c) for c in result["background"].strip("rgba()").split(",")[:3]]
@@ -143,25 +93,18 @@ def test_every_page_was_checked_in_the_mode_asked_for(axe_results: dict, site_di
 
 
 @pytest.mark.browser
-def test_the_rules_behind_the_repairs_ran(browser, site_url: str, axe_source: str) -> None:
+def test_the_rules_behind_the_repairs_ran(axe_results: dict) -> None:
     """Each repaired rule is in axe's run; those that still apply pass on some node.
 
     ``label-content-name-mismatch`` checks elements named by aria-label that also show text;
     with the search button named by its text, no page has one left, so it runs and finds
     nothing to check.
     """
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
     passed: set[str] = set()
     ran: set[str] = set()
-    for path in ("book/bibliography.html", "book/data.html", "book/06-after-2009.html"):
-        page = open_page(context, f"{site_url}/{path}")
-        page.evaluate(axe_source)
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
-        result = page.evaluate("options => axe.run(document, options)", options)
-        passed |= {rule["id"] for rule in result["passes"]}
-        ran |= {rule["id"] for kind in ("passes", "inapplicable") for rule in result[kind]}
-        page.close()
-    context.close()
+    for result in axe_results.values():
+        passed |= {rule["id"] for rule in result["axe"]["passes"]}
+        ran |= {rule["id"] for kind in ("passes", "inapplicable") for rule in result["axe"][kind]}
     assert set(REPAIRED) <= ran, sorted(set(REPAIRED) - ran)
     still_apply = set(REPAIRED) - {"label-content-name-mismatch"}
     assert still_apply <= passed, sorted(still_apply - passed)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_site import toc_files
+from helpers import toc_files
 
 pytestmark = pytest.mark.browser
 
@@ -60,18 +60,13 @@ PAGES = [*toc_files(), "search", "genindex"]
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_opens_without_errors_or_foreign_requests(
-    browser, site_url: str, artifacts_dir: Path, docname: str
-) -> None:
-    page, problems = open_page(browser, f"{site_url}/{docname}.html")
-    try:
-        shot = artifacts_dir / "pages" / f"{docname.replace('/', '__')}.png"
-        shot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shot), full_page=True)
-        assert page.title(), f"{docname} has no <title>"
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+def test_page_opens_without_errors_or_foreign_requests(page_visits: dict, docname: str) -> None:
+    """In every viewport and mode (the session's shared visits; screenshots in test-artifacts)."""
+    visits = {key: v for key, v in page_visits.items() if key[2] == f"{docname}.html"}
+    assert len(visits) == 4, f"{docname} was not visited in every viewport and mode"
+    for (viewport, mode, _), visit in visits.items():
+        assert visit["title"], f"{docname} has no <title>"
+        assert not visit["problems"], f"{viewport}, {mode}:\n" + "\n".join(visit["problems"])
 
 
 def test_next_and_previous_buttons_walk_the_book_in_toc_order(browser, site_url: str) -> None:
@@ -129,15 +124,19 @@ def test_search_finds_the_six_party_talks(browser, site_url: str, artifacts_dir:
         page.close()
 
 
-def test_pages_fit_a_phone_screen(browser, site_url: str, artifacts_dir: Path) -> None:
+#: Pages that overflow a 375 px screen today, found when this check went from the introduction
+#: alone to every page (the shared visits made that free). Defects to fix in the pages'
+#: styles, listed so that the check guards every other page meanwhile; once one is fixed, the
+#: test fails until it is taken off this list.
+WIDER_THAN_A_PHONE = {"book/06-after-2009.html", "book/endnotes.html"}
+
+
+def test_pages_fit_a_phone_screen(page_visits: dict) -> None:
     """At 375 px the text column must not overflow sideways (charts scroll inside themselves)."""
-    page, problems = open_page(browser, f"{site_url}/book/01-introduction.html", width=375)
-    try:
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        page.screenshot(path=str(artifacts_dir / "phone-introduction.png"), full_page=False)
-        assert overflow <= 1, f"page is {overflow}px wider than a 375px screen"
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    wide = {
+        path: visit["overflow"]
+        for (viewport, _, path), visit in page_visits.items()
+        if viewport == "phone" and visit["overflow"] > 1
+    }
+    assert "book/01-introduction.html" not in wide
+    assert set(wide) == WIDER_THAN_A_PHONE, f"pages wider than a 375px screen (px): {wide}"

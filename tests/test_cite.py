@@ -16,7 +16,7 @@ import pytest
 import rispy
 from bibtexparser import middlewares
 from bs4 import BeautifulSoup
-from test_site import normalise, toc_files
+from helpers import normalise, toc_files
 
 from nea_edition.site import cite, release
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from nea_edition import data, figures
+from nea_edition import data, figures, notebook_inputs
 from nea_edition.figures import render
 from nea_edition.figures.global_korea import RING_FILLS
-from nea_edition.site import extension, notebook_inputs
+from nea_edition.site import charts
 
 XSS = "<script>alert(1)</script>"
 
@@ -686,23 +687,65 @@ def test_a_notebook_fingerprint_covers_exactly_its_declared_tables(tmp_path: Pat
     assert notebook_inputs.Fingerprints(tmp_path).of(("a", "b")) != reads_both
 
 
-def test_fingerprint_covers_the_figure_and_data_modules_only() -> None:
+def test_fingerprint_covers_the_modules_the_notebooks_import() -> None:
     package = Path(data.__file__).resolve().parents[1]
-    hashed = {
-        p.relative_to(package).as_posix()
-        for p in package.rglob("*.py")
-        if notebook_inputs.notebook_module(p)
-    }
-    # every module a notebook imports, in the subpackages too
+    hashed = {p.relative_to(package).as_posix() for p in notebook_inputs.notebook_modules()}
+    # every module a notebook imports, in the subpackages too, followed through imports
     assert {
-        "figures/__init__.py", "figures/render.py", "figures/timeline.py",
+        "__init__.py", "figures/__init__.py", "figures/render.py", "figures/timeline.py",
         "figures/membership_matrix.py", "figures/institution_overlap.py",
         "figures/global_korea.py", "data/__init__.py", "data/tables.py", "data/derived.py",
         "checks/validation.py", "checks/errors.py", "paths.py", "clock.py",
     } <= hashed  # fmt: skip
-    # never the Sphinx side, the build or the benchmark
+    # never the Sphinx side, the build driver or the PDF printer
     assert not {p for p in hashed if p.startswith("site/")}
-    assert not hashed & {"build.py", "bench.py", "jupyter_book_process.py", "validation_gate.py"}
+    assert not hashed & {"build.py", "pdf.py", "toc.py", "notebook_inputs.py"}
+
+
+def test_imports_inside_functions_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "nea_edition"
+    (package / "figures").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "figures" / "__init__.py").write_text("from .draw import chart\n")
+    (package / "figures" / "draw.py").write_text(
+        "def chart():\n    from nea_edition.late import helper\n    return helper()\n"
+    )
+    (package / "late.py").write_text("def helper():\n    return 1\n")
+    (package / "build.py").write_text("import nea_edition.figures\n")
+    monkeypatch.setattr(notebook_inputs, "PACKAGE_DIR", package)
+    found = {p.relative_to(package).as_posix() for p in notebook_inputs.notebook_modules()}
+    assert found == {"__init__.py", "figures/__init__.py", "figures/draw.py", "late.py"}
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the package that code_fingerprint hashes instead of the real one."""
+    package = Path(notebook_inputs.__file__).resolve().parent
+    copy = tmp_path / "nea_edition"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(notebook_inputs, "PACKAGE_DIR", copy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return copy
+
+
+@pytest.mark.parametrize(
+    "module", ["pdf.py", "build.py", "site/charts.py", "site/metadata.py", "site/link_repair.py"]
+)
+def test_editing_the_build_side_reruns_no_notebook(package_copy: Path, module: str) -> None:
+    before = notebook_inputs.code_fingerprint()
+    path = package_copy / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert notebook_inputs.code_fingerprint() == before, module
+
+
+@pytest.mark.parametrize("module", ["figures/render.py", "data/tables.py", "clock.py"])
+def test_editing_the_figures_or_the_data_layer_reruns_the_notebooks(
+    package_copy: Path, module: str
+) -> None:
+    before = notebook_inputs.code_fingerprint()
+    path = package_copy / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert notebook_inputs.code_fingerprint() != before, module
 
 
 def test_the_data_layer_never_imports_the_figures() -> None:
@@ -753,26 +796,48 @@ def test_chart_pages_are_detected_from_the_doctree() -> None:
 
     page = nodes.section()
     page += nodes.raw("", '<div class="nea-chart" id="x"></div>', format="html")
-    assert extension.page_has_chart(page)
+    assert charts.page_has_chart(page)
     plain = nodes.section()
     plain += nodes.raw("", "<p>hi</p>", format="html")
-    assert not extension.page_has_chart(plain)
-    assert not extension.page_has_chart(None)
+    assert not charts.page_has_chart(plain)
+    assert not charts.page_has_chart(None)
 
 
-def test_pages_get_the_partial_plotly_bundle_when_it_can_draw_them(administrations) -> None:
+def test_pages_get_the_partial_plotly_bundle_and_other_traces_fail(
+    administrations, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from docutils import nodes
 
     fig = figures.administrations_timeline(administrations, today="2000-01-01")
     page = nodes.section()
     page += nodes.raw("", figures.chart_html(fig, name="t", label="l", summary="s"), format="html")
-    assert extension.chart_trace_types(page) == {"bar"}
-    partial = extension.partial_bundle_name()
-    assert partial == f"plotly-edition-{extension.plotly_js_version()}.min.js"
-    assert extension.plotly_for_page(page) == partial
+    assert charts.chart_trace_types(page) == {"bar"}
+    partial = charts.partial_bundle_name()
+    assert partial == f"plotly-edition-{charts.plotly_js_version()}.min.js"
+    assert (charts.STATIC_DIR / partial).is_file()
+
+    class App:
+        def __init__(self) -> None:
+            self.scripts: list[tuple] = []
+
+        def add_js_file(self, name: str, **attributes: object) -> None:
+            self.scripts.append((name, attributes))
+
+        def add_css_file(self, name: str, **attributes: object) -> None:
+            pass
+
+    warnings: list[str] = []
+    monkeypatch.setattr(charts.logger, "warning", lambda message, **_: warnings.append(message))
+    app = App()
+    charts.add_chart_assets(app, "p", "page.html", {}, page)
+    assert app.scripts == [
+        ("nea-charts.js", {"priority": 601, "defer": "defer", "data-plotly": partial})
+    ]
+    assert not warnings
     import plotly.graph_objects as go
 
     geo = go.Figure(go.Scattergeo(lon=[0], lat=[0]))
     other = nodes.section()
     other += nodes.raw("", figures.chart_html(geo, name="g", label="l", summary="s"), format="html")
-    assert extension.plotly_for_page(other) == extension.plotly_js_name()
+    charts.add_chart_assets(App(), "p", "page.html", {}, other)
+    assert len(warnings) == 1 and "scattergeo" in warnings[0], warnings

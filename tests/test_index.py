@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from helpers import make_small_book, run_build
 
 from nea_edition.site import index_entries
 
@@ -404,30 +401,17 @@ def test_glossary_links_count_as_the_pages_own_words(terms: list[index_entries.T
 def test_a_renamed_institution_is_reindexed_without_touching_the_pages(tmp_path: Path) -> None:
     """The entries come from data/ (which Sphinx does not watch): a rename there must reach
     the Index although no page changed."""
-    book = tmp_path / "book-root"
-    book.mkdir()
-    for name in ("_config.yml", "references.bib"):
-        shutil.copy(ROOT / name, book / name)
-    shutil.copytree(ROOT / "data", book / "data")
-    shutil.copytree(ROOT / "book", book / "book", ignore=shutil.ignore_patterns("_generated"))
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/index\nchapters:\n  - file: book/page\n", encoding="utf-8"
-    )
-    (book / "book" / "index.md").write_text("# Front\n\nA front page.\n", encoding="utf-8")
-    (book / "book" / "page.md").write_text(
-        "# Page\n\nThe Northeast Asia Cooperation Dialogue met.\n\nThe Tumen Club met too.\n",
-        encoding="utf-8",
+    book = make_small_book(
+        tmp_path / "book-root",
+        {
+            "index": "# Front\n\nA front page.\n",
+            "page": "# Page\n\nThe Northeast Asia Cooperation Dialogue met.\n\n"
+            "The Tumen Club met too.\n",
+        },
     )
 
     def build_and_read_index() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "nea_edition.build", "--root", str(book)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=book,
-            env={**os.environ, "NEA_EDITION_ROOT": str(book)},
-        )
+        done = run_build(book)
         assert done.returncode == 0, done.stdout + done.stderr
         return (book / "_build" / "html" / "genindex.html").read_text(encoding="utf-8")
 

@@ -4,7 +4,7 @@ Lighthouse (npm, pinned in ``tools/a11y/package-lock.json``) in its default mobi
 Debian's Chromium, against a local server that serves the site as GitHub Pages does (gzip,
 ``Cache-Control: max-age=600``). One Chromium and one Node process audit every page in turn
 (``devtools.lighthouse``). Performance is a measurement, not an assertion: it is in
-``book/_generated/benchmark.md`` (``nox -s bench``), and the tests do not ask for it, so no
+the benchmark reports in ``docs/`` (``nox -s bench``), and the tests do not ask for it, so no
 page is loaded under throttling here.
 """
 
@@ -16,7 +16,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from devtools import lighthouse
 from devtools.localserver import PAGES_CACHE_CONTROL, PagesHandler, serve, site_pages
 
@@ -100,21 +99,3 @@ def test_every_page_means_every_page(site_dir: Path) -> None:
     assert every - set(pages) == {"index.html"}
     assert 'url=book/index.html"' in (site_dir / "index.html").read_text(encoding="utf-8")
     assert {"book/index.html", "book/bibliography.html", "search.html"} <= set(pages)
-
-
-def test_no_script_holds_up_the_first_paint(site_dir: Path) -> None:
-    """Every script in every page's <head> is deferred (site/deferred_scripts.py), and the one
-    inline script that needs a deferred file's object runs as a (deferred) module after it."""
-    from bs4 import BeautifulSoup
-
-    for path in site_pages(site_dir):
-        head = BeautifulSoup((site_dir / path).read_text(encoding="utf-8"), "html.parser").head
-        for script in head.find_all("script", src=True):
-            deferred = script.has_attr("defer") or script.has_attr("async")
-            assert deferred or script.get("type") == "module", (path, script["src"])
-        scripts = head.find_all("script")
-        sources = [s.get("src", "") for s in scripts]
-        options = next(i for i, src in enumerate(sources) if "documentation_options" in src)
-        for index, script in enumerate(scripts):
-            if "DOCUMENTATION_OPTIONS." in (script.string or ""):
-                assert script.get("type") == "module" and index > options, (path, script)

@@ -104,6 +104,11 @@ def sphinx_command(root: Path, *, fresh: bool, with_pdf: bool) -> list[str]:
 def run_sphinx(root: Path, *, fresh: bool, with_pdf: bool) -> int:
     """Run Sphinx on valid data; its own output goes straight to the terminal."""
     write_sphinx_conf(root)
+    # Every page is written (-a), so Sphinx indexes every page anew; the old search index it
+    # would load first keeps the words of deleted text as entries with no page (Sphinx's
+    # IndexBuilder.prune empties their page lists but keeps the words), and an incremental
+    # build's searchindex.js would differ from a clean build's (tests/test_incremental.py).
+    (staged_site(root) / "searchindex.js").unlink(missing_ok=True)
     # The edition's "today" is the last commit's, for Sphinx and every notebook it executes,
     # so two builds of one commit agree whatever day they run (nea_edition.clock). The driver
     # has validated the data, so no notebook validates again (VALIDATED_ENV).

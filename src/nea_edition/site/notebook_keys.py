@@ -147,8 +147,25 @@ def merge_info(
             store[doc] = theirs[doc]
 
 
+def mystnb_stylesheet_first(app: Sphinx) -> None:
+    """Put myst-nb's stylesheet in the output before any page is written.
+
+    myst-nb copies ``_static/mystnb.<hash>.css`` only at ``build-finished``, after the pages,
+    and Sphinx gives a stylesheet link its ``?v=`` checksum only when the file is already in
+    the output: a clean build's pages linked it without one and every later build's with one,
+    so an incremental build differed from a clean one (tests/test_incremental.py). Copying it
+    at start-up with myst-nb's own function gives every build the same links.
+    """
+    if app.builder.format == "html":
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", validate_unless_validated)
+    app.connect("builder-inited", mystnb_stylesheet_first)
     app.connect("source-read", inject_fingerprint)
     app.connect("env-get-outdated", outdated_by_inputs)
     app.connect("env-purge-doc", purge_doc)
