@@ -156,11 +156,15 @@ def mystnb_stylesheet_first(app: Sphinx) -> None:
     so an incremental build differed from a clean one (tests/test_incremental.py). Copying it
     at start-up with myst-nb's own function gives every build the same links.
     """
-    if app.builder.format == "html":
+    if app.builder.format != "html":
+        return
+    try:  # myst-nb's own build-finished handler, not documented API: guarded (README)
         from myst_nb.sphinx_ext import add_global_html_resources
-
-        Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
-        add_global_html_resources(app, None)
+    except ImportError:
+        logger.info("[nea] myst-nb moved add_global_html_resources: stylesheet copied late")
+        return
+    Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
+    add_global_html_resources(app, None)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
