@@ -93,7 +93,9 @@ def test_biber_accepts_references_bib(tmp_path: Path) -> None:
     keys = {m.lower() for m in re.findall(r"^@\w+\{([^,]+),", written, flags=re.M)}
     assert keys == set(entries()), "biber did not read every entry"
     # The edition's bookkeeping reached biber in a standard field (annote -> annotation).
-    assert written.lower().count("annotation") == 19
+    annotated = len(re.findall(r"^\s*annote\s*=", BIB.read_text(encoding="utf-8"), flags=re.M))
+    assert annotated > 0
+    assert written.lower().count("annotation") == annotated
 
 
 def sample_bib() -> str:
