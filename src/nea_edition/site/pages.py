@@ -1,0 +1,346 @@
+"""The pages as readers meet them: on a phone, on paper, in a tab, at a broken address.
+
+Repairs and additions to every page the HTML builder writes, through Sphinx's public events
+(``html-page-context``, ``build-finished``) and docutils' public node API:
+
+1. **Wide tables scroll inside the page, never the page itself** (issue 21: the afterword was
+   760 px wide on a 375 px phone). pydata-sphinx-theme wraps the tables *docutils* writes in a
+   ``div.pst-scrollable-table-container``; tables that arrive as raw HTML (pandas frames shown
+   by a notebook, tables pasted with ``glue``, the edition's own data tables) were not. Every
+   ``<table>`` of a page's body that no scroll container holds yet gets the theme's container,
+   so the theme's own script also gives it a tab stop when it overflows (keyboard scrolling).
+   ``book/_static/edition.css`` keeps the page itself from growing wider than the viewport.
+
+2. **"Last updated"** on every page: the day (Korea Standard Time, like every date of the
+   edition) of the last commit that touched the page's source, from one ``git log`` per build
+   (``nea_edition.clock.last_changed``), shown by the theme's own footer item
+   (``last-updated.html``). Without git, or for a page without a source of its own (search,
+   index, 404), the edition's date (``nea_edition.clock.today``). Commit dates are part of the
+   commit, so two builds of one commit agree.
+
+3. **Print headers and footers**: ``book/_static/print.css`` puts the edition's title, the
+   page's address and the version in the margins of every printed page (CSS paged media,
+   ``@page`` margin boxes) from three custom properties set here in each page's head. The
+   whole-edition PDF (``nea_edition.pdf``) carries none of them: it does not copy page heads.
+
+4. **One viewport tag and a title that names the site once**: docutils writes a viewport
+   ``<meta>`` into ``metatags`` that Sphinx's and the theme's layouts already write (the
+   theme's is dropped in ``layout.html``; Sphinx's is outside any block and stays). The front
+   page's tab title is the edition's title alone, not the title twice.
+
+5. **Hangul carries ``lang="ko"``**: a post-transform wraps each run of Hangul in the text in
+   an inline node with the class ``language-ko``, which docutils' HTML writer turns into
+   ``<span lang="ko">`` (screen readers switch voice; browsers pick Korean fonts and line
+   breaking).
+
+6. **The site's root and a 404 page**: Sphinx writes the front page at ``book/index.html``; a
+   plain redirect with neither title nor link stood at ``index.html``. It becomes a titled page
+   with a visible link (and the same redirect). ``404.html`` (GitHub Pages serves it for any
+   missing address, at any depth) is written with every link absolute from the site's base URL
+   (``NEA_EDITION_BASE_URL``), or root-relative without one, and its own styles inline, so it
+   works wherever it is served: a title, the search, the index and the contents.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from nea_edition import clock, toc
+from nea_edition.site import release
+from nea_edition.site.addresses import base_url
+
+# ----------------------------------------------------------------------------------------------
+# 1. wide tables
+
+#: Classes of elements that already scroll their content sideways.
+SCROLLERS = frozenset({"pst-scrollable-table-container", "nea-table-wrap"})
+#: The wrapper every other table gets: the theme's own class (overflow-x: auto and a tab stop
+#: when it overflows, pydata-sphinx-theme's addTabStopsToScrollableElements), plus ours.
+TABLE_WRAPPER = '<div class="pst-scrollable-table-container nea-scroll">'
+VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+
+
+class _TableFinder(HTMLParser):
+    """Offsets of the start and end of every ``<table>`` that no scroll container holds."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        # HTMLParser counts lines by "\n" alone (str.splitlines would also split at \x0c...).
+        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.stack: list[tuple[str, bool]] = []  # (tag, scrolls)
+        self.spans: list[tuple[int, int]] = []
+        self._open: int | None = None
+        self._depth = 0
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        inside = any(scrolls for _, scrolls in self.stack)
+        if tag == "table":
+            if self._open is None and not inside:
+                self._open = self._offset()
+                self._depth = len(self.stack)
+        self.stack.append((tag, bool(classes & SCROLLERS)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        return
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        # Pop to the matching element (tolerates the odd unclosed <p> or <li>).
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+        else:
+            return
+        if tag == "table" and self._open is not None and len(self.stack) == self._depth:
+            # The end tag starts at the current offset; it ends at its ">".
+            close = self.text.find(">", self._offset())
+            self.spans.append((self._open, close + 1))
+            self._open = None
+
+
+def wrap_wide_tables(body: str) -> str:
+    """``body`` with every table that no scroll container holds inside the theme's container."""
+    if "<table" not in body:
+        return body
+    finder = _TableFinder(body)
+    finder.feed(body)
+    finder.close()
+    if not finder.spans:
+        return body
+    out: list[str] = []
+    last = 0
+    for start, end in finder.spans:
+        out += [body[last:start], TABLE_WRAPPER, body[start:end], "</div>"]
+        last = end
+    out.append(body[last:])
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. last updated
+
+
+def _dates(app: Sphinx) -> dict[str, Any]:
+    cached = getattr(app, "_nea_last_changed", None)
+    if cached is None:
+        cached = clock.last_changed(Path(app.srcdir))
+        app._nea_last_changed = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def last_updated(app: Sphinx, pagename: str) -> str:
+    """The page's last-updated day, ISO 8601: its source's last commit, else the edition's."""
+    root = Path(app.srcdir)
+    if pagename in app.env.all_docs:
+        source = Path(app.env.doc2path(pagename)).resolve()
+        try:
+            key = source.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            key = ""
+        day = _dates(app).get(key)
+        if day is not None:
+            return day.isoformat()
+    return clock.today(root).isoformat()
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. print margins
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped
+    (so that no value can close the ``<style>`` element it is written in)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return '"' + escaped.replace("<", "\\3c ") + '"'
+
+
+def page_address(app: Sphinx, pagename: str) -> str:
+    """The page's public URL with a base URL, else its path from the site's root."""
+    path = app.builder.get_target_uri(pagename)
+    base = base_url(app.config)
+    return base + path if base else path
+
+
+def print_margin_style(app: Sphinx, pagename: str) -> str:
+    """The custom properties print.css's ``@page`` margin boxes show (closing tags escaped)."""
+    values = {
+        "--nea-print-title": css_string(release.TITLE),
+        "--nea-print-url": css_string(page_address(app, pagename)),
+        "--nea-print-version": css_string(release.CURRENT.label),
+    }
+    declarations = ";".join(f"{name}:{value}" for name, value in values.items())
+    return f"<style>:root{{{declarations}}}</style>"
+
+
+# ----------------------------------------------------------------------------------------------
+# 4. head and title
+
+#: The viewport tag docutils' HTML5 writer adds to ``metatags`` (Sphinx's layout has its own).
+DOCUTILS_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Tables in scroll containers, last updated, print margins, one viewport, one site name."""
+    if app.builder.format != "html":
+        return
+    if isinstance(context.get("body"), str):
+        context["body"] = wrap_wide_tables(context["body"])
+    context["last_updated"] = last_updated(app, pagename)
+    metatags = str(context.get("metatags", "")).replace(DOCUTILS_VIEWPORT, "")
+    context["metatags"] = metatags + "\n    " + print_margin_style(app, pagename)
+    if pagename == app.config.root_doc:
+        context["titlesuffix"] = ""
+
+
+# ----------------------------------------------------------------------------------------------
+# 5. Hangul
+
+#: A run of Hangul (syllables, jamo, compatibility jamo), words joined by single spaces.
+HANGUL_RUN = re.compile(
+    r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+(?:[ \u00a0][\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)*"
+)
+#: Text inside these is code or markup, not prose: left alone.
+_VERBATIM = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment)
+
+
+class MarkHangul(SphinxPostTransform):
+    """Wrap each run of Hangul in ``inline(classes=["language-ko"])``: ``<span lang="ko">``."""
+
+    default_priority = 900
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            value = str(text)
+            if not HANGUL_RUN.search(value):
+                continue
+            parent = text.parent
+            if parent is None or any(
+                isinstance(node, _VERBATIM) or "language-ko" in node.get("classes", [])
+                for node in _ancestors(text)
+            ):
+                continue
+            pieces: list[nodes.Node] = []
+            last = 0
+            for match in HANGUL_RUN.finditer(value):
+                if match.start() > last:
+                    pieces.append(nodes.Text(value[last : match.start()]))
+                pieces.append(nodes.inline(match.group(), match.group(), classes=["language-ko"]))
+                last = match.end()
+            if last < len(value):
+                pieces.append(nodes.Text(value[last:]))
+            parent.replace(text, pieces)
+
+
+def _ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+# ----------------------------------------------------------------------------------------------
+# 6. the root and the 404 page
+
+PAGE_STYLE = """
+:root { color-scheme: light dark; --fg: #222832; --bg: #fff; --link: #1259c3; }
+@media (prefers-color-scheme: dark) { :root { --fg: #ced6dd; --bg: #14181e; --link: #86b2f1; } }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 1.05rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 40rem; margin: 0 auto; padding: 2rem 1rem; overflow-wrap: anywhere; }
+h1 { font-size: 1.75rem; line-height: 1.25; }
+a { color: var(--link); }
+a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
+li { margin: 0.3rem 0; }
+"""
+
+
+def _page(title: str, body: str, *, head: str = "") -> str:
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{release.LANGUAGE}">\n<head>\n<meta charset="utf-8" />\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+        f"<title>{html.escape(title)}</title>\n{head}"
+        f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def root_page(front: str) -> str:
+    """The site root: a titled page that sends the reader on to the front page, with a link."""
+    link = html.escape(front)
+    return _page(
+        release.TITLE,
+        f"<h1>{html.escape(release.TITLE)}</h1>\n"
+        f'<p><a href="{link}">Open the edition\u2019s front page</a>.</p>',
+        head=f'<meta http-equiv="refresh" content="0; url={link}" />\n'
+        f'<link rel="canonical" href="{link}" />\n',
+    )
+
+
+def not_found_page(prefix: str, contents: list[tuple[str, str]]) -> str:
+    """``404.html``: every link starts with ``prefix`` (the base URL, or ``/``)."""
+
+    def url(path: str) -> str:
+        return html.escape(prefix + path)
+
+    items = "\n".join(
+        f'<li><a href="{url(path)}">{html.escape(title)}</a></li>' for title, path in contents
+    )
+    body = (
+        "<h1>Page not found</h1>\n"
+        "<p>There is no page of the edition at this address. It may have moved: "
+        f'try <a href="{url("search.html")}">searching the edition</a> or its '
+        f'<a href="{url("genindex.html")}">index</a>, or pick a page from the contents.</p>\n'
+        f'<nav aria-labelledby="contents"><h2 id="contents">Contents</h2>\n<ul>\n{items}\n</ul>\n'
+        "</nav>"
+    )
+    return _page(f"Page not found \u2014 {release.TITLE}", body)
+
+
+def write_root_and_404(app: Sphinx, exception: Exception | None) -> None:
+    """Replace the bare root redirect and write ``404.html`` (after every other writer)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    front = app.builder.get_target_uri(app.config.root_doc)
+    if front != "index.html":
+        (outdir / "index.html").write_text(root_page(front), encoding="utf-8")
+    env = app.env
+    contents = [
+        (env.titles[doc].astext(), app.builder.get_target_uri(doc))
+        for doc in toc.reading_order(Path(app.srcdir))
+        if doc in env.titles
+    ]
+    prefix = base_url(app.config) or "/"
+    (outdir / "404.html").write_text(not_found_page(prefix, contents), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", page_context, priority=800)
+    app.add_post_transform(MarkHangul)
+    # After Jupyter Book's and every other build-finished handler (default priority 500).
+    app.connect("build-finished", write_root_and_404, priority=900)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
