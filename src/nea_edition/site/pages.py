@@ -28,10 +28,10 @@ Repairs and additions to every page the HTML builder writes, through Sphinx's pu
    theme's is dropped in ``layout.html``; Sphinx's is outside any block and stays). The front
    page's tab title is the edition's title alone, not the title twice.
 
-5. **Hangul carries ``lang="ko"``**: a post-transform wraps each run of Hangul in the text in
-   an inline node with the class ``language-ko``, which docutils' HTML writer turns into
-   ``<span lang="ko">`` (screen readers switch voice; browsers pick Korean fonts and line
-   breaking).
+5. **Hangul carries ``lang="ko"``**: each run of Hangul in a page's text, the raw HTML of
+   notebook outputs and data tables included, is wrapped in ``<span lang="ko">`` (screen
+   readers switch voice; browsers pick Korean fonts and line breaking). Done on the page's
+   HTML rather than the doctree because most Hangul arrives as raw HTML (the data tables).
 
 6. **The site's root and a 404 page**: Sphinx writes the front page at ``book/index.html``; a
    plain redirect with neither title nor link stood at ``index.html``. It becomes a titled page
@@ -49,9 +49,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from nea_edition import clock, toc
 from nea_edition.site import release
@@ -206,7 +204,7 @@ def page_context(
     if app.builder.format != "html":
         return
     if isinstance(context.get("body"), str):
-        context["body"] = wrap_wide_tables(context["body"])
+        context["body"] = mark_hangul(wrap_wide_tables(context["body"]))
     context["last_updated"] = last_updated(app, pagename)
     metatags = str(context.get("metatags", "")).replace(DOCUTILS_VIEWPORT, "")
     context["metatags"] = metatags + "\n    " + print_margin_style(app, pagename)
@@ -221,44 +219,39 @@ def page_context(
 HANGUL_RUN = re.compile(
     r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+(?:[ \u00a0][\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)*"
 )
-#: Text inside these is code or markup, not prose: left alone.
-_VERBATIM = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment)
+#: A tag (quoted attribute values may hold ">"), or the body of an element whose text is code.
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_VERBATIM = re.compile(r"<(script|style|textarea|pre|code)\b", re.IGNORECASE)
 
 
-class MarkHangul(SphinxPostTransform):
-    """Wrap each run of Hangul in ``inline(classes=["language-ko"])``: ``<span lang="ko">``."""
-
-    default_priority = 900
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        for text in list(self.document.findall(nodes.Text)):
-            value = str(text)
-            if not HANGUL_RUN.search(value):
-                continue
-            parent = text.parent
-            if parent is None or any(
-                isinstance(node, _VERBATIM) or "language-ko" in node.get("classes", [])
-                for node in _ancestors(text)
-            ):
-                continue
-            pieces: list[nodes.Node] = []
-            last = 0
-            for match in HANGUL_RUN.finditer(value):
-                if match.start() > last:
-                    pieces.append(nodes.Text(value[last : match.start()]))
-                pieces.append(nodes.inline(match.group(), match.group(), classes=["language-ko"]))
-                last = match.end()
-            if last < len(value):
-                pieces.append(nodes.Text(value[last:]))
-            parent.replace(text, pieces)
+def mark_hangul(body: str) -> str:
+    """``body`` with each run of Hangul in its text (not in tags, scripts, styles or code)
+    wrapped in ``<span lang="ko">``, the raw HTML of notebooks and data tables included."""
+    if not HANGUL_RUN.search(body):
+        return body
+    out: list[str] = []
+    last = 0
+    skip_until: str | None = None
+    for match in _TAG.finditer(body):
+        text = body[last : match.start()]
+        out.append(text if skip_until else HANGUL_RUN.sub(_ko, text))
+        tag = match.group()
+        if skip_until:
+            if tag.lower().startswith(skip_until):
+                skip_until = None
+        else:
+            verbatim = _VERBATIM.match(tag)
+            if verbatim and not tag.endswith("/>"):
+                skip_until = f"</{verbatim.group(1).lower()}"
+        out.append(tag)
+        last = match.end()
+    tail = body[last:]
+    out.append(tail if skip_until else HANGUL_RUN.sub(_ko, tail))
+    return "".join(out)
 
 
-def _ancestors(node: nodes.Node):
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
+def _ko(match: re.Match[str]) -> str:
+    return f'<span lang="ko">{match.group()}</span>'
 
 
 # ----------------------------------------------------------------------------------------------
@@ -339,7 +332,6 @@ def write_root_and_404(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", page_context, priority=800)
-    app.add_post_transform(MarkHangul)
     # After Jupyter Book's and every other build-finished handler (default priority 500).
     app.connect("build-finished", write_root_and_404, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
