@@ -208,8 +208,8 @@ def page_context(
     context["last_updated"] = last_updated(app, pagename)
     metatags = str(context.get("metatags", "")).replace(DOCUTILS_VIEWPORT, "")
     context["metatags"] = metatags + "\n    " + print_margin_style(app, pagename)
-    if pagename == app.config.root_doc:
-        context["titlesuffix"] = ""
+    # layout.html's htmltitle block reads this (Sphinx sets the suffix inside its template).
+    context["nea_title_alone"] = pagename == app.config.root_doc
 
 
 # ----------------------------------------------------------------------------------------------
@@ -287,8 +287,7 @@ def root_page(front: str) -> str:
         release.TITLE,
         f"<h1>{html.escape(release.TITLE)}</h1>\n"
         f'<p><a href="{link}">Open the edition\u2019s front page</a>.</p>',
-        head=f'<meta http-equiv="refresh" content="0; url={link}" />\n'
-        f'<link rel="canonical" href="{link}" />\n',
+        head=f'<meta http-equiv="refresh" content="0; url={link}" />\n',
     )
 
 
