@@ -264,7 +264,7 @@ def test_hangul_is_marked_as_korean(site_dir: Path) -> None:
 
 
 def test_search_finds_an_abbreviation_and_shows_prose(browser, site_url: str) -> None:
-    """"TCOG" finds the trilateralism page; snippets are text, not flattened tables."""
+    """ "TCOG" finds the trilateralism page; snippets are text, not flattened tables."""
     page = browser.new_page()
     try:
         page.goto(f"{site_url}/search.html?q={quote('TCOG')}", wait_until="networkidle")

@@ -273,7 +273,8 @@ def content_fingerprint(root: Path) -> str:
     # Each page shows the day its source last changed in git (nea_edition.site.pages): a
     # commit of an already-built edit changes no file but can change that day.
     changed = clock.last_changed(root)
-    digest.update(repr(sorted((k, str(v)) for k, v in changed.items() if k.startswith("book/"))).encode())
+    pages = sorted((path, str(day)) for path, day in changed.items() if path.startswith("book/"))
+    digest.update(repr(pages).encode())
     return digest.hexdigest()
 
 

@@ -54,13 +54,17 @@ def today(root: Path | None = None) -> dt.date:
     return dt.datetime.fromtimestamp(source_date_epoch(root), KST).date()
 
 
+#: Every commit, newest first, as a NUL-marked timestamp followed by the files it touched.
+GIT_LOG_NAMES = ("git", "log", "--format=%x00%ct", "--name-only", "--relative", "--no-renames")
+
+
 def last_changed(root: Path) -> dict[str, dt.date]:
     """The day (KST) of the last commit that touched each tracked file, by POSIX path from
     ``root``; empty outside git. One ``git log`` for the whole tree, newest commit first, so a
     file's first appearance is its last change (the "Last updated" line of every page)."""
     try:
         out = subprocess.run(
-            ["git", "log", "--format=%x00%ct", "--name-only", "--relative", "--no-renames", "--", "."],
+            GIT_LOG_NAMES,
             cwd=root,
             capture_output=True,
             text=True,

@@ -64,8 +64,8 @@ SCROLLERS = frozenset({"pst-scrollable-table-container", "nea-table-wrap"})
 #: when it overflows, pydata-sphinx-theme's addTabStopsToScrollableElements), plus ours.
 TABLE_WRAPPER = '<div class="pst-scrollable-table-container nea-scroll">'
 VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param")
+) | frozenset(("source", "track", "wbr"))
 
 
 class _TableFinder(HTMLParser):
@@ -90,10 +90,9 @@ class _TableFinder(HTMLParser):
             return
         classes = set((dict(attrs).get("class") or "").split())
         inside = any(scrolls for _, scrolls in self.stack)
-        if tag == "table":
-            if self._open is None and not inside:
-                self._open = self._offset()
-                self._depth = len(self.stack)
+        if tag == "table" and self._open is None and not inside:
+            self._open = self._offset()
+            self._depth = len(self.stack)
         self.stack.append((tag, bool(classes & SCROLLERS)))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -216,9 +215,8 @@ def page_context(
 # 5. Hangul
 
 #: A run of Hangul (syllables, jamo, compatibility jamo), words joined by single spaces.
-HANGUL_RUN = re.compile(
-    r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+(?:[ \u00a0][\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)*"
-)
+_HANGUL = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+"
+HANGUL_RUN = re.compile(rf"{_HANGUL}(?:[ \u00a0]{_HANGUL})*")
 #: A tag (quoted attribute values may hold ">"), or the body of an element whose text is code.
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _VERBATIM = re.compile(r"<(script|style|textarea|pre|code)\b", re.IGNORECASE)
@@ -334,4 +332,3 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After Jupyter Book's and every other build-finished handler (default priority 500).
     app.connect("build-finished", write_root_and_404, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
-
