@@ -256,8 +256,11 @@ def _ko(match: re.Match[str]) -> str:
 # 6. the root and the 404 page
 
 PAGE_STYLE = """
-:root { color-scheme: light dark; --fg: #222832; --bg: #fff; --link: #1259c3; }
-@media (prefers-color-scheme: dark) { :root { --fg: #ced6dd; --bg: #14181e; --link: #86b2f1; } }
+:root { color-scheme: light; --fg: #222832; --bg: #fff; --link: #1259c3; }
+html[data-theme="dark"] { color-scheme: dark; --fg: #ced6dd; --bg: #14181e; --link: #86b2f1; }
+@media (prefers-color-scheme: dark) {
+  html:not([data-theme]) { color-scheme: dark; --fg: #ced6dd; --bg: #14181e; --link: #86b2f1; }
+}
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 1.05rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 main { max-width: 40rem; margin: 0 auto; padding: 2rem 1rem; overflow-wrap: anywhere; }
@@ -266,6 +269,14 @@ a { color: var(--link); }
 a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
 li { margin: 0.3rem 0; }
 """
+#: The reader's light/dark choice, as the theme stores it (layout.html reads it the same way).
+PAGE_THEME = (
+    "<script>(function () { var r = document.documentElement;"
+    ' var m = localStorage.getItem("mode") || "auto";'
+    ' var t = m === "auto" ? (matchMedia("(prefers-color-scheme: dark)").matches'
+    ' ? "dark" : "light") : (localStorage.getItem("theme") || m);'
+    " r.dataset.mode = m; r.dataset.theme = t; })();</script>\n"
+)
 
 
 def _page(title: str, body: str, *, head: str = "") -> str:
@@ -273,7 +284,7 @@ def _page(title: str, body: str, *, head: str = "") -> str:
         "<!DOCTYPE html>\n"
         f'<html lang="{release.LANGUAGE}">\n<head>\n<meta charset="utf-8" />\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
-        f"<title>{html.escape(title)}</title>\n{head}"
+        f"<title>{html.escape(title)}</title>\n{PAGE_THEME}{head}"
         f"<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
