@@ -219,7 +219,14 @@ def test_404_page_works_at_any_depth(browser, site_dir: Path, site_url: str) -> 
     try:
         page.goto(deep)
         assert "not found" in page.title().lower()
-        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        # Every link and asset of the page, less links within the page itself.
+        hrefs = page.eval_on_selector_all(
+            "a[href]:not([href^='#']), link[href], script[src], img[src]",
+            "els => els.map(e => e.href || e.src)",
+        )
+        assert not page.evaluate(
+            "[...document.styleSheets].some(s => s.href && !s.cssRules.length)"
+        ), "a stylesheet did not load"
         assert any(h.endswith("/search.html") for h in hrefs)
         assert any(h.endswith("/book/index.html") for h in hrefs)
         assert len(hrefs) >= len(toc_files())
@@ -231,7 +238,9 @@ def test_404_page_works_at_any_depth(browser, site_dir: Path, site_url: str) -> 
             assert response.ok, f"{href} -> {response.status}"
     finally:
         page.close()
-    assert not re.search(r'(href|src)="(?!/|https?:)', text), "a relative link in 404.html"
+    assert not re.search(r'\s(href|src|action)="(?!#|/|https?:|data:|mailto:)', text), (
+        "a relative link in 404.html"
+    )
 
 
 def test_site_root_is_a_titled_page_with_a_link(site_dir: Path) -> None:

@@ -296,50 +296,76 @@ def root_page(front: str) -> str:
         release.TITLE,
         f"<h1>{html.escape(release.TITLE)}</h1>\n"
         f'<p><a href="{link}">Open the edition\u2019s front page</a>.</p>',
-        head=f'<meta http-equiv="refresh" content="0; url={link}" />\n',
+        # "Refresh" as Jupyter Book wrote it: devtools.localserver.site_pages knows this page
+        # by it (a page a browser leaves at once, not audited by axe or Lighthouse itself).
+        head=f'<meta http-equiv="Refresh" content="0; url={link}" />\n',
     )
 
 
-def not_found_page(prefix: str, contents: list[tuple[str, str]]) -> str:
-    """``404.html``: every link starts with ``prefix`` (the base URL, or ``/``)."""
+NOT_FOUND = "404"
 
-    def url(path: str) -> str:
-        return html.escape(prefix + path)
 
+def not_found_body(contents: list[tuple[str, str]]) -> str:
+    """The 404 page's text: what happened, the search, the index and the contents."""
     items = "\n".join(
-        f'<li><a href="{url(path)}">{html.escape(title)}</a></li>' for title, path in contents
+        f'<li><a href="{html.escape(path)}">{html.escape(title)}</a></li>'
+        for title, path in contents
     )
-    body = (
-        "<h1>Page not found</h1>\n"
-        "<p>There is no page of the edition at this address. It may have moved: "
-        f'try <a href="{url("search.html")}">searching the edition</a> or its '
-        f'<a href="{url("genindex.html")}">index</a>, or pick a page from the contents.</p>\n'
-        f'<nav aria-labelledby="contents"><h2 id="contents">Contents</h2>\n<ul>\n{items}\n</ul>\n'
-        "</nav>"
+    return (
+        '<section id="page-not-found">\n<h1>Page not found</h1>\n'
+        "<p>There is no page of the edition at this address. It may have moved: try "
+        '<a href="search.html">searching the edition</a> or its '
+        '<a href="genindex.html">index</a>, or pick a page from the contents.</p>\n'
+        '<section id="contents">\n<h2>Contents</h2>\n<ul>\n'
+        f"{items}\n</ul>\n</section>\n</section>"
     )
-    return _page(f"Page not found \u2014 {release.TITLE}", body)
 
 
-def write_root_and_404(app: Sphinx, exception: Exception | None) -> None:
-    """Replace the bare root redirect and write ``404.html`` (after every other writer)."""
-    if exception is not None or app.builder.format != "html":
+def collect_not_found(app: Sphinx):
+    """``404.html``, written by the theme like the search and index pages (then re-rooted)."""
+    if app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
-    front = app.builder.get_target_uri(app.config.root_doc)
-    if front != "index.html":
-        (outdir / "index.html").write_text(root_page(front), encoding="utf-8")
     env = app.env
     contents = [
         (env.titles[doc].astext(), app.builder.get_target_uri(doc))
         for doc in toc.reading_order(Path(app.srcdir))
         if doc in env.titles
     ]
-    prefix = base_url(app.config) or "/"
-    (outdir / "404.html").write_text(not_found_page(prefix, contents), encoding="utf-8")
+    context = {"title": "Page not found", "body": not_found_body(contents), "toc": ""}
+    yield NOT_FOUND, context, "page.html"
+
+
+#: A URL that is relative to the page (not a fragment, not root-relative, no scheme).
+_RELATIVE_URL = re.compile(r'(\s(?:href|src|action)=")(?!#|/|[a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)"')
+
+
+def reroot(page: str, prefix: str) -> str:
+    """``page`` (written at the site's root) with every relative URL made to start at
+    ``prefix`` (the base URL, or ``/``), so that it works served at any depth."""
+    page = _RELATIVE_URL.sub(
+        lambda m: f'{m.group(1)}{prefix}{m.group(2).removeprefix("./")}"', page
+    )
+    return page.replace('data-content_root="./"', f'data-content_root="{prefix}"')
+
+
+def write_root_and_404(app: Sphinx, exception: Exception | None) -> None:
+    """Replace the bare root redirect; make ``404.html`` work at any depth."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    front = app.builder.get_target_uri(app.config.root_doc)
+    if front != "index.html":
+        (outdir / "index.html").write_text(root_page(front), encoding="utf-8")
+    not_found = outdir / f"{NOT_FOUND}.html"
+    if not_found.is_file():
+        prefix = base_url(app.config) or "/"
+        text = not_found.read_text(encoding="utf-8")
+        not_found.write_text(reroot(text, prefix), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", page_context, priority=800)
+    app.connect("html-collect-pages", collect_not_found)
     # After Jupyter Book's and every other build-finished handler (default priority 500).
     app.connect("build-finished", write_root_and_404, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
