@@ -36,9 +36,11 @@ Repairs and additions to every page the HTML builder writes, through Sphinx's pu
 6. **The site's root and a 404 page**: Sphinx writes the front page at ``book/index.html``; a
    plain redirect with neither title nor link stood at ``index.html``. It becomes a titled page
    with a visible link (and the same redirect). ``404.html`` (GitHub Pages serves it for any
-   missing address, at any depth) is written with every link absolute from the site's base URL
-   (``NEA_EDITION_BASE_URL``), or root-relative without one, and its own styles inline, so it
-   works wherever it is served: a title, the search, the index and the contents.
+   missing address, at any depth) is written by the theme like the search and index pages
+   (``html-collect-pages``: navigation, search, light/dark) with the search, the index and the
+   contents in its text; then every relative URL in it is made absolute from the site's base
+   URL (``NEA_EDITION_BASE_URL``), or root-relative without one, so that it works wherever it
+   is served.
 """
 
 from __future__ import annotations
