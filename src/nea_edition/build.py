@@ -276,6 +276,11 @@ def content_fingerprint(root: Path) -> str:
     """
     digest = _digest_files(root, CONTENT_FILES, CONTENT_DIRS)
     digest.update(f"edition date {clock.today(root).isoformat()}".encode())
+    # Each page shows the day its source last changed in git (nea_edition.site.pages): a
+    # commit of an already-built edit changes no file but can change that day.
+    changed = clock.last_changed(root)
+    pages = sorted((path, str(day)) for path, day in changed.items() if path.startswith("book/"))
+    digest.update(repr(pages).encode())
     return digest.hexdigest()
 
 

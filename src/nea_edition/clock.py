@@ -52,3 +52,33 @@ def source_date_epoch(root: Path | None = None) -> int:
 def today(root: Path | None = None) -> dt.date:
     """The edition's today, in Korea Standard Time."""
     return dt.datetime.fromtimestamp(source_date_epoch(root), KST).date()
+
+
+#: Every commit, newest first, as a NUL-marked timestamp followed by the files it touched.
+GIT_LOG_NAMES = ("git", "log", "--format=%x00%ct", "--name-only", "--relative", "--no-renames")
+
+
+def last_changed(root: Path) -> dict[str, dt.date]:
+    """The day (KST) of the last commit that touched each tracked file, by POSIX path from
+    ``root``; empty outside git. One ``git log`` for the whole tree, newest commit first, so a
+    file's first appearance is its last change (the "Last updated" line of every page)."""
+    try:
+        out = subprocess.run(
+            GIT_LOG_NAMES,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    found: dict[str, dt.date] = {}
+    day: dt.date | None = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            stamp = line[1:].strip()
+            day = dt.datetime.fromtimestamp(int(stamp), KST).date() if stamp.isdigit() else None
+        elif line and day is not None:
+            found.setdefault(line, day)
+    return found
