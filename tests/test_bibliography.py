@@ -8,6 +8,7 @@ kept, and the endnote concordance covers the paper's thirty notes exactly once.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -208,14 +209,20 @@ def test_type_and_field_tables_agree() -> None:
 
 
 def test_references_bib_keeps_where_each_entry_was_checked() -> None:
-    """The records the entries were checked against moved from the edition's own ``verified``
-    field to the standard ``annote``; none was lost (19 entries named at least one URL; version
-    1.1.0 added nine, for further reading and the author's 2012 text, all with an annote)."""
+    """The records the entries were checked against are in the standard ``annote`` (not the
+    edition's old ``verified`` field), each naming at least one page it was checked against.
+
+    Entries without an annote are the ones no stored page could be found for (an anonymous
+    interview, unpublished conference papers, the edition itself): they say so in ``note``.
+    """
     text = BIB.read_text(encoding="utf-8")
     assert "verified =" not in text
-    checked = [line for line in text.splitlines() if line.startswith("  annote = {Checked against")]
-    assert len(checked) == 28
-    assert text.count("\\url{") == 43
+    entries = [e for e in re.split(r"\n(?=@)", text) if e.startswith("@")]
+    annotated = [e for e in entries if "\n  annote = " in e]
+    assert len(annotated) >= len(entries) * 3 // 4
+    for entry in annotated:
+        annote = entry.split("\n  annote = ", 1)[1]
+        assert annote.startswith("{Checked against") and "\\url{" in annote, entry[:60]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from docutils import nodes
 from helpers import PAPER_HEADINGS, make_small_book, normalise, toc_files
 from sphinx.errors import ConfigError
 
-from nea_edition.site import metadata, release
+from nea_edition.site import addresses, metadata, release
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "http://edition.invalid/"  # only to resolve relative URLs; nothing is fetched
@@ -287,34 +288,34 @@ def test_without_a_base_url_there_is_no_canonical_link_sitemap_or_absolute_self_
     ],
 )
 def test_base_url_is_normalised(value: str, expected: str | None) -> None:
-    assert metadata.normalise_base_url(value) == expected
+    assert addresses.normalise_base_url(value) == expected
 
 
 @pytest.mark.parametrize(
     "value", ["example.org/edition", "/edition/", "ftp://example.org/", "https://x.org/?a=1"]
 )
 def test_a_bad_base_url_is_an_error_naming_the_setting(value: str) -> None:
-    with pytest.raises(ConfigError, match=metadata.BASE_URL_ENV):
-        metadata.normalise_base_url(value)
+    with pytest.raises(ConfigError, match=addresses.BASE_URL_ENV):
+        addresses.normalise_base_url(value)
 
 
 def test_the_pages_workflow_sets_the_base_url() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
-    builds = [step for step in steps if "nox -s build" in str(step.get("run", ""))]
+    builds = [step for step in steps if re.search(r"nox -s (build|pdf)", str(step.get("run", "")))]
     assert builds, "the workflow builds with nox"
-    assert all(metadata.BASE_URL_ENV in step.get("env", {}) for step in builds)
+    assert all(addresses.BASE_URL_ENV in step.get("env", {}) for step in builds)
 
 
 def test_setting_the_base_url_makes_the_next_build_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """The up-to-date check must not keep a site built for another address."""
     from nea_edition import build
 
-    monkeypatch.delenv(metadata.BASE_URL_ENV, raising=False)
+    monkeypatch.delenv(addresses.BASE_URL_ENV, raising=False)
     unset = build.setup_fingerprint(ROOT, "off")
-    monkeypatch.setenv(metadata.BASE_URL_ENV, "https://example.org/")
+    monkeypatch.setenv(addresses.BASE_URL_ENV, "https://example.org/")
     assert build.setup_fingerprint(ROOT, "off") != unset
-    assert metadata.BASE_URL_ENV in build.SETUP_ENV
+    assert addresses.BASE_URL_ENV in build.SETUP_ENV
 
 
 BASE = "https://example.org/nea-edition/"
@@ -349,7 +350,7 @@ def processes_naming(path: Path) -> list[str]:
 
 
 def run_build(book: Path) -> subprocess.CompletedProcess[str]:
-    result = helpers.run_build(book, **{metadata.BASE_URL_ENV: BASE})
+    result = helpers.run_build(book, **{addresses.BASE_URL_ENV: BASE})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     # With a base URL, sphinx-sitemap forks a helper process; the build must stop it (a
     # leftover held the output pipes open, and a caller like this one waited for ever).
@@ -418,7 +419,7 @@ def test_citation_cff_carries_the_sites_version_and_release_date(site_dir: Path)
     assert str(cff["preferred-citation"]["version"]) == release.VERSION
     assert cff["title"] == release.TITLE
     if "url" in cff:
-        assert metadata.normalise_base_url(cff["url"], source="CITATION.cff url")
+        assert addresses.normalise_base_url(cff["url"], source="CITATION.cff url")
     book = of_type(graph(site_dir / "book" / "index.html", site_dir), "Book")
     assert book["version"] == str(cff["version"])
     assert book["datePublished"] == cff["date-released"].isoformat()

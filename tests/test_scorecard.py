@@ -72,6 +72,9 @@ def small_tables(
             status=lambda f: statuses(list(f["status"])),
             note=pd.NA,
         ),
+        paper_sections=pd.DataFrame(
+            {"number": [1, 5], "title": ["Introduction", "Conclusion"], "page": ["", ""]}
+        ),
     )
 
 

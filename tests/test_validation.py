@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,16 @@ def add_line(root: Path, table: str, text: str) -> int:
     content = path.read_text(encoding="utf-8")
     path.write_text(content + text + "\n", encoding="utf-8")
     return content.count("\n") + 1
+
+
+def section_pages(root: Path) -> None:
+    """The edition's page for every section of ``paper_sections.csv`` (the pages must exist)."""
+    text = (root / "data" / "paper_sections.csv").read_text(encoding="utf-8")
+    for page in re.findall(r"^\d+,[^,]*,(book/[^,]+),", text, flags=re.M):
+        path = root / f"{page}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file():
+            path.write_text("# Section\n", encoding="utf-8")
 
 
 def run(root: Path) -> list[Problem]:
@@ -856,6 +867,7 @@ def test_agenda_status_must_be_on_the_scale(root: Path) -> None:
 
 def test_agenda_section_must_be_a_page(root: Path) -> None:
     (root / "book").mkdir()
+    section_pages(root)
     (root / "book" / "01-introduction.md").write_text("# Introduction\n", encoding="utf-8")
     (root / "book" / "05-conclusion.md").write_text("# Conclusion\n", encoding="utf-8")
     assert run(root) == []
@@ -1166,6 +1178,7 @@ def test_an_excluded_statement_is_not_also_an_item(root: Path) -> None:
 
 def test_an_excluded_statement_comes_from_a_page(root: Path) -> None:
     (root / "book").mkdir()
+    section_pages(root)
     for page in ("01-introduction", "05-conclusion"):
         (root / "book" / f"{page}.md").write_text("# Page\n", encoding="utf-8")
     assert run(root) == []

@@ -269,13 +269,15 @@ def setup_fingerprint(root: Path, pdf_state: str) -> str:
 
 
 def content_fingerprint(root: Path) -> str:
-    """SHA-256 of the pages, the data, the bibliography and the edition's date.
+    """SHA-256 of the pages, the data, the bibliography and the edition's time.
 
-    The date (``clock.today``, from the last commit) is an input like the pages: figures run
-    to it, so a commit on a later day is a new build even if no page changed.
+    The time (``clock.source_date_epoch``, the last commit's) is an input like the pages:
+    figures run to its day and the PDF carries it, so a new commit is a new build even if no
+    page changed.
     """
     digest = _digest_files(root, CONTENT_FILES, CONTENT_DIRS)
-    digest.update(f"edition date {clock.today(root).isoformat()}".encode())
+    # The commit's time, not only its day: the PDF's dates are SOURCE_DATE_EPOCH itself.
+    digest.update(f"edition time {clock.source_date_epoch(root)}".encode())
     # Each page shows the day its source last changed in git (nea_edition.site.pages): a
     # commit of an already-built edit changes no file but can change that day.
     changed = clock.last_changed(root)

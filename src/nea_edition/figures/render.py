@@ -492,7 +492,23 @@ def _cell_html(column: str, value: object) -> str:
         return f'<td class="nea-source">{_source_html(text)}</td>'
     if _ADDRESS.match(text.strip()):
         return f"<td>{_address_link(text.strip())}</td>"
-    return f"<td>{html.escape(text, quote=False)}</td>"
+    return f"<td>{_text_with_links(text)}</td>"
+
+
+#: An address inside running text (a note's "see https://..."), up to a space or a closing
+#: bracket or quote, without the sentence's own final punctuation.
+_INNER_ADDRESS = re.compile(r"https?://[^\s)\]\"'<>]+[^\s)\]\"'<>.,;:]")
+
+
+def _text_with_links(text: str) -> str:
+    """Text escaped, each address in it a link (its host as the link's text)."""
+    out, last = [], 0
+    for match in _INNER_ADDRESS.finditer(text):
+        out.append(html.escape(text[last : match.start()], quote=False))
+        out.append(_address_link(match.group(0)))
+        last = match.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
 
 
 def table_html(frame: pd.DataFrame) -> str:
