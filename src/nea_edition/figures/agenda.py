@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from nea_edition.data import Tables, agenda_evidence, agenda_items, status_counts
 from nea_edition.data.agenda import PLAIN, section_names
-from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, base_layout, esc
+from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, Summary, base_layout, esc
 
 #: One colour per step of the scale, colour-blind safe (Okabe & Ito), light to dark outcomes.
 STATUS_COLOURS: dict[str, str] = {
@@ -141,15 +141,17 @@ def agenda_summary(tables: Tables) -> str:
         lambda s: (s.isin(["realised", "partly-realised"])).sum()
     )
     sizes = items.groupby("section_name", observed=True).size()
-    by_section = "; ".join(
-        f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part"
+    by_section = [
+        f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part."
         for name in section_names(tables).values()
         if name in sizes
-    )
-    return (
+    ]
+    # a lead and one item per section, not a wall of text (readers' issue)
+    return Summary(
         f"The paper's agenda has {total} items. By the as-of date, "
         + ", ".join(parts[:-1])
-        + f" and {parts[-1]}. By section of the paper, {by_section}."
+        + f" and {parts[-1]}. By section of the paper:",
+        by_section,
     )
 
 
@@ -167,6 +169,11 @@ def agenda_chart(tables: Tables) -> Chart:
         label="Scorecard of the paper's agenda: one square per item, by section, coloured by"
         " outcome",
         summary=agenda_summary(tables),
+        title="What became of the paper's agenda: one square per item, by section",
+        source=(
+            "the edition's scorecard (data/agenda.csv, data/events.csv), each judgement with"
+            " its evidence"
+        ),
         narrow_layout={
             "font": {"size": 9},
             "legend": {"font": {"size": 10}, "title": {"text": ""}},

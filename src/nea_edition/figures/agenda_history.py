@@ -24,7 +24,15 @@ from nea_edition.data import Tables, checked_through, status_changes, status_spe
 from nea_edition.data.agenda import PLAIN
 from nea_edition.data.history import PAPER_DATE
 from nea_edition.figures.agenda import STATUS_COLOURS
-from nea_edition.figures.render import PAPER, Chart, DataTable, base_layout, esc, iso_date
+from nea_edition.figures.render import (
+    PAPER,
+    Chart,
+    DataTable,
+    Summary,
+    base_layout,
+    esc,
+    iso_date,
+)
 
 #: A pattern per step of the scale (plotly's bar pattern shapes), drawn over the colour.
 STATUS_PATTERNS: dict[str, str] = {
@@ -176,6 +184,7 @@ def agenda_history_summary(
         f" paper appeared, to {_long_date(until)}, the date the record was checked through."
         f" At the start, {_counts_text(first['status'], categories)}."
     ]
+    items: list[str] = []
     if len(changes):
         several = int((moved > 1).sum())
         parts.append(
@@ -184,12 +193,16 @@ def agenda_history_summary(
             + f"; {total - len(moved)} kept the status they had at the start."
         )
         for year, group in changes.groupby(changes["date"].dt.year, sort=True):
-            listed = ", ".join(f"{row.number} to {row.to}" for row in group.itertuples())
-            parts.append(f"In {year}: {listed}.")
+            # statuses in words, never their slugs (readers' issue)
+            listed = ", ".join(
+                f"{row.number} to {PLAIN.get(str(row.to), str(row.to))}"
+                for row in group.itertuples()
+            )
+            items.append(f"In {year}: {listed}.")
     else:
         parts.append("No item changed status.")
-    parts.append(f"At the end, {_counts_text(last['status'], categories)}.")
-    return " ".join(parts)
+    items.append(f"At the end, {_counts_text(last['status'], categories)}.")
+    return Summary(" ".join(parts), items)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -209,6 +222,11 @@ def agenda_history_chart(tables: Tables) -> Chart:
         label="The agenda over time: each item's status from December 2009 to"
         f" {_long_date(until)}, one row per item, coloured and patterned by status",
         summary=agenda_history_summary(spells, status_changes(tables), until=until),
+        title=f"The paper's agenda over time, December 2009 to {_long_date(until)}",
+        source=(
+            "the edition's scorecard (data/agenda.csv, data/agenda_history.csv,"
+            " data/events.csv), each judgement with its evidence"
+        ),
         narrow_layout={
             "font": {"size": 9},
             "legend": {"font": {"size": 10}, "title": {"text": ""}, "entrywidth": 110},
