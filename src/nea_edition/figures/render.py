@@ -292,22 +292,28 @@ class Summary(str):
 
     lead: str
     items: tuple[str, ...]
+    more: tuple[str, ...]
 
-    def __new__(cls, lead: str, items: Iterable[str] = ()) -> Summary:
+    def __new__(cls, lead: str | Iterable[str], items: Iterable[str] = ()) -> Summary:
+        paragraphs = [lead] if isinstance(lead, str) else [p for p in lead if p]
         items = tuple(i for i in items if i)
-        self = super().__new__(cls, " ".join([lead, *items]).strip())
-        self.lead = lead
+        self = super().__new__(cls, " ".join([*paragraphs, *items]).strip())
+        self.lead = paragraphs[0] if paragraphs else ""
+        #: Paragraphs after the lead, before the list.
+        self.more = tuple(paragraphs[1:])
         self.items = items
         return self
 
     def as_json(self) -> dict[str, object]:
-        return {"lead": self.lead, "items": list(self.items)}
+        return {"lead": self.lead, "more": list(self.more), "items": list(self.items)}
 
 
 def summary_html(summary: str) -> str:
     """The "In words" block's content: the lead as a paragraph, the items as a list."""
     lead, items = (summary.lead, summary.items) if isinstance(summary, Summary) else (summary, ())
     out = f'<p class="nea-chart-summary-lead"><strong>In words:</strong> {html.escape(lead)}</p>'
+    for paragraph in getattr(summary, "more", ()):
+        out += f"<p>{html.escape(paragraph)}</p>"
     if items:
         out += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
     return out

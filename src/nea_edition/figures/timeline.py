@@ -423,7 +423,7 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
         if len(key):
             parts.append(f"The {len(key)} key events, numbered on their own row, are:")
             items = [f"{r['key_number']}. {r['date']}: {r['label']}." for _, r in key.iterrows()]
-    return Summary(" ".join(parts), items)
+    return Summary(parts, items)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -186,7 +186,8 @@
       data: recolour(base.data, map, false),
       layout: recolour(base.layout, map, false),
       frames: recolour(base.frames || [], map, false),
-      config: base.config
+      // readers' issue (resize): watchSize resizes and re-lays out, not plotly.js
+      config: Object.assign({}, base.config, { responsive: false })
     };
   }
 
@@ -549,6 +550,11 @@
     lead.appendChild(strong);
     lead.appendChild(document.createTextNode(" " + text.lead));
     box.appendChild(lead);
+    (text.more || []).forEach(function (paragraph) {
+      var p = document.createElement("p");
+      p.textContent = paragraph;
+      box.appendChild(p);
+    });
     if (text.items && text.items.length) {
       var list = document.createElement("ul");
       text.items.forEach(function (item) {
@@ -802,12 +808,26 @@
   }
 
   // ---- re-layout when the chart's width crosses the narrow threshold ----
+  // plotly.js's own "responsive" resize is off (themed): it redrew the wide layout at a
+  // phone's width before the narrow one came, with negative sizes. One observer does both.
   function watchSize(chart) {
     if (chart._neaWatch || !("ResizeObserver" in window)) return;
     var timer = null;
+    var width = chart.clientWidth;
     chart._neaWatch = new ResizeObserver(function () {
+      if (chart.clientWidth === width) return;
+      width = chart.clientWidth;
       clearTimeout(timer);
-      timer = setTimeout(function () { retheme(chart); }, 120);
+      timer = setTimeout(function () {
+        var gd = chart.querySelector(".nea-chart-plot");
+        var state = chart._nea;
+        if (!state || !state.base || !gd._fullLayout) return;
+        if (isNarrow(gd) !== state.base.narrow) {
+          retheme(chart);
+        } else {
+          window.Plotly.Plots.resize(gd);
+        }
+      }, 100);
     });
     chart._neaWatch.observe(chart);
   }
@@ -866,6 +886,8 @@
     var where = controlsState(gd);
     var spec = themed(state.base, theme);
     state.drawn = window.Plotly.react(gd, spec).then(function () {
+      return window.Plotly.Plots.resize(gd);
+    }).then(function () {
       return restore(gd, spec.layout, where);
     }).then(function () {
       operable(chart, gd);
