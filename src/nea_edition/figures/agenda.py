@@ -34,10 +34,6 @@ SQUARE_TEXT = "black"
 ROW_HEIGHT = 34
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(esc(text), width)) or ""
-
-
 def scorecard_positions(items: pd.DataFrame) -> pd.DataFrame:
     """Each item's column (its section) and row (its place among the section's, best first)."""
     order = {status: i for i, status in enumerate(items["status"].cat.categories)}
@@ -50,13 +46,23 @@ def scorecard_positions(items: pd.DataFrame) -> pd.DataFrame:
     return placed.drop(columns=["_rank", "_index"])
 
 
+def _first_three(lines: list[str]) -> str:
+    """Lines joined for a tooltip: the first three, then how many more the table holds."""
+    shown = lines[:3]
+    if len(lines) > 3:
+        shown.append(f"<i>and {len(lines) - 3} more in the table below</i>")
+    return "<br>".join(shown)
+
+
 def agenda_scorecard(tables: Tables) -> go.Figure:
     """The scorecard figure: one trace per outcome, so the legend names and counts the scale."""
     items = scorecard_positions(agenda_items(tables))
     evidence = agenda_evidence(tables)
+    # The tooltip (an HTML box in the browser) wraps the text itself; at most three pieces of
+    # evidence, so that it fits a phone's screen (readers' issue), the rest in the table.
     lines = {
-        number: "<br>".join(
-            f"{esc(row.date)} {_wrap(row.what_happened, 56)}" for row in group.itertuples()
+        number: _first_three(
+            [f"{esc(row.date)} {esc(row.what_happened)}" for row in group.itertuples()]
         )
         for number, group in evidence.groupby("number", sort=False)
     }
@@ -70,8 +76,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
         group = items[items["status"] == status]
         hover = [
             f"<b>{row.number} · {esc(PLAIN[status])}</b> ({esc(row.kind)}, as of"
-            f" {row.as_of:%Y-%m-%d})<br>{_wrap(row.item)}<br><br><i>Assessment:</i>"
-            f" {_wrap(row.assessment)}<br><br><i>Evidence:</i><br>{lines.get(row.number, '')}"
+            f" {row.as_of:%Y-%m-%d})<br>{esc(row.item)}<br><br><i>Assessment:</i>"
+            f" {esc(row.assessment)}<br><br><i>Evidence:</i><br>{lines.get(row.number, '')}"
             for row in group.itertuples()
         ]
         fig.add_trace(

@@ -13,7 +13,6 @@ describe from the plain frames of ``nea_edition.data.history`` so they can be te
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -47,10 +46,6 @@ STATUS_PATTERNS: dict[str, str] = {
 #: swap, which goes by value, leaves it alone; see ``render``).
 PATTERN_INK = "black"
 ROW_HEIGHT = 18
-
-
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(esc(text), width))
 
 
 def _long_date(value: dt.date | pd.Timestamp) -> str:
@@ -95,14 +90,17 @@ def agenda_history_figure(
             continue
         hover = []
         for row in group.itertuples():
+            # no hard line breaks (the tooltip wraps), at most three events (readers' issue)
             moved = [
-                _wrap(events.get(event_id, event_id), 56)
+                esc(events.get(event_id, "an event of the record"))
                 for event_id in (split_keys(row.evidence) if isinstance(row.evidence, str) else [])
             ]
+            if len(moved) > 3:
+                moved = [*moved[:3], f"<i>and {len(moved) - 3} more in the table below</i>"]
             until_text = "the record's date" if row.current else iso_date(row.end)
             hover.append(
                 f"<b>{row.number} · {esc(PLAIN[status])}</b><br>"
-                f"from {iso_date(row.start)} to {until_text}<br>{_wrap(row.item)}"
+                f"from {iso_date(row.start)} to {until_text}<br>{esc(row.item)}"
                 + ("<br><br><i>Moved by:</i><br>" + "<br>".join(moved) if moved else "")
             )
         fig.add_trace(

@@ -980,7 +980,8 @@
     }
     // Readers' issue (slow 4G): a chart the address links to (#fig-..., #nea-chart-...) is
     // wanted at once: fetch plotly.js now rather than after the page's load event.
-    if (linkedChart()) loadPlotly().catch(function () {});
+    var linked = linkedChart();
+    if (linked) draw(linked);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") hideTip();
     });
