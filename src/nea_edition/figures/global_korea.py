@@ -207,12 +207,18 @@ def global_korea_narrow_traces(circles: pd.DataFrame) -> dict[int, dict]:
 def global_korea_chart(tables: Tables) -> Chart:
     """Figure: the circles of Global Korea (the paper's lost Figure 1, rebuilt)."""
     circles = tables.global_korea_circles
+    figure = global_korea_circles(circles)
     return Chart(
         name="global-korea",
-        figure=global_korea_circles(circles),
+        figure=figure,
         label="Concentric rings of Global Korea's cooperative networked diplomacy",
         summary=global_korea_summary(circles),
-        narrow_layout={"height": 420, "font": {"size": 10}},
+        # on a phone the ring names at 10 px, so that they stay inside their bands
+        narrow_layout={
+            "height": 420,
+            "font": {"size": 10},
+            "annotations": [{"font": {"size": 10}} for _ in figure.layout.annotations],
+        },
         narrow_traces=global_korea_narrow_traces(circles),
         dark_colours=dict(zip(RING_FILLS, RING_FILLS_DARK, strict=True)),
         title='The circles of "Global Korea": the paper\'s lost Figure 1, rebuilt from its text',

@@ -192,11 +192,16 @@ def institution_overlap_figure(
     zmax = max(
         [int(v) for _, shared, _ in layers for v in shared["shared"]] + [1],
     )
-    traces = []
-    for k, (lbl, shared, sizes) in enumerate(layers):
-        heat = overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl, zmax=zmax)
-        traces += [heat, overlap_numbers(heat, zmax, visible=(k == 0), label=lbl)]
-    fig = go.Figure(data=traces)
+    # the heatmaps first (one a layer), then the numbers over each, in the same order
+    heats = [
+        overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl, zmax=zmax)
+        for k, (lbl, shared, sizes) in enumerate(layers)
+    ]
+    numbers = [
+        overlap_numbers(heat, zmax, visible=(k == 0), label=lbl)
+        for k, (heat, (lbl, _, _)) in enumerate(zip(heats, layers, strict=True))
+    ]
+    fig = go.Figure(data=heats + numbers)
     labels = names.labels(order)
     side = label_margin(labels, 13)
     top = label_margin(labels, 13, angle=COLUMN_LABEL_ANGLE)
@@ -219,7 +224,7 @@ def institution_overlap_figure(
                         label=esc(lbl),
                         method="update",
                         # each layer is a heatmap and its numbers
-                        args=[{"visible": [j // 2 == k for j in range(2 * len(layers))]}],
+                        args=[{"visible": [j % len(layers) == k for j in range(2 * len(layers))]}],
                     )
                     for k, (lbl, _, _) in enumerate(layers)
                 ],
@@ -307,7 +312,7 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
         str(year): overlap_summary(shared, sizes, year, bodies=bodies)
         for year, (_, shared, sizes) in zip(years, layers, strict=True)
     }
-    numbers = {i: {"textfont": {"size": 9}} for i in range(1, 2 * len(layers), 2)}
+    numbers = {i: {"textfont": {"size": 9}} for i in range(len(layers), 2 * len(layers))}
     return Chart(
         name="institution-overlap",
         figure=figure,

@@ -521,6 +521,9 @@ def chart_html(
         f' aria-label="{html.escape(label)}" aria-describedby="nea-chart-{slug}-summary"'
         f' style="--nea-chart-height:{height}px;--nea-chart-height-narrow:{narrow_height}px">'
         "</div>"
+        # the tool bar's place, kept before the chart is drawn (nea-charts.js fills it)
+        '<div class="nea-chart-tools" role="group" aria-label="Share or download this chart">'
+        "</div>"
         f'<script type="application/json" class="nea-chart-spec">{payload}</script>'
         f'<div class="nea-chart-summary" id="nea-chart-{slug}-summary" aria-live="polite">'
         f"{summary_html(summary)}</div>"

@@ -678,12 +678,17 @@
   }
 
   function toolbar(chart, gd) {
-    if (chart.querySelector(".nea-chart-tools")) return;
+    // chart_html reserves the bar's place, so that filling it moves nothing
+    var bar = chart.querySelector(".nea-chart-tools");
+    if (bar && bar.childElementCount) return;
     var value = chart._nea.value;
-    var bar = document.createElement("div");
-    bar.className = "nea-chart-tools";
-    bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", "Share or download this chart");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "nea-chart-tools";
+      bar.setAttribute("role", "group");
+      bar.setAttribute("aria-label", "Share or download this chart");
+      chart.insertBefore(bar, gd.nextSibling);
+    }
     var share = button("Link", "share");
     var embed = button("Embed", "embed");
     var png = button("PNG", "png");
@@ -710,7 +715,6 @@
     png.addEventListener("click", function () { download(chart, gd, "png"); });
     svg.addEventListener("click", function () { download(chart, gd, "svg"); });
     [share, embed, png, svg].forEach(function (b) { bar.appendChild(b); });
-    chart.insertBefore(bar, gd.nextSibling);
     chart.insertBefore(sharePanel, bar.nextSibling);
     chart.insertBefore(embedPanel, sharePanel.nextSibling);
   }
