@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from nea_edition.data import Tables, agenda_evidence, agenda_items, status_counts
 from nea_edition.data.agenda import PLAIN, section_names
-from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, base_layout, esc
+from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, Summary, base_layout, esc
 
 #: One colour per step of the scale, colour-blind safe (Okabe & Ito), light to dark outcomes.
 STATUS_COLOURS: dict[str, str] = {
@@ -34,10 +34,6 @@ SQUARE_TEXT = "black"
 ROW_HEIGHT = 34
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(esc(text), width)) or ""
-
-
 def scorecard_positions(items: pd.DataFrame) -> pd.DataFrame:
     """Each item's column (its section) and row (its place among the section's, best first)."""
     order = {status: i for i, status in enumerate(items["status"].cat.categories)}
@@ -50,13 +46,23 @@ def scorecard_positions(items: pd.DataFrame) -> pd.DataFrame:
     return placed.drop(columns=["_rank", "_index"])
 
 
+def _first_three(lines: list[str]) -> str:
+    """Lines joined for a tooltip: the first three, then how many more the table holds."""
+    shown = lines[:3]
+    if len(lines) > 3:
+        shown.append(f"<i>and {len(lines) - 3} more in the table below</i>")
+    return "<br>".join(shown)
+
+
 def agenda_scorecard(tables: Tables) -> go.Figure:
     """The scorecard figure: one trace per outcome, so the legend names and counts the scale."""
     items = scorecard_positions(agenda_items(tables))
     evidence = agenda_evidence(tables)
+    # The tooltip (an HTML box in the browser) wraps the text itself; at most three pieces of
+    # evidence, so that it fits a phone's screen (readers' issue), the rest in the table.
     lines = {
-        number: "<br>".join(
-            f"{esc(row.date)} {_wrap(row.what_happened, 56)}" for row in group.itertuples()
+        number: _first_three(
+            [f"{esc(row.date)} {esc(row.what_happened)}" for row in group.itertuples()]
         )
         for number, group in evidence.groupby("number", sort=False)
     }
@@ -70,8 +76,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
         group = items[items["status"] == status]
         hover = [
             f"<b>{row.number} · {esc(PLAIN[status])}</b> ({esc(row.kind)}, as of"
-            f" {row.as_of:%Y-%m-%d})<br>{_wrap(row.item)}<br><br><i>Assessment:</i>"
-            f" {_wrap(row.assessment)}<br><br><i>Evidence:</i><br>{lines.get(row.number, '')}"
+            f" {row.as_of:%Y-%m-%d})<br>{esc(row.item)}<br><br><i>Assessment:</i>"
+            f" {esc(row.assessment)}<br><br><i>Evidence:</i><br>{lines.get(row.number, '')}"
             for row in group.itertuples()
         ]
         fig.add_trace(
@@ -141,15 +147,17 @@ def agenda_summary(tables: Tables) -> str:
         lambda s: (s.isin(["realised", "partly-realised"])).sum()
     )
     sizes = items.groupby("section_name", observed=True).size()
-    by_section = "; ".join(
-        f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part"
+    by_section = [
+        f"{name}: {int(best[name])} of {int(sizes[name])} realised at least in part."
         for name in section_names(tables).values()
         if name in sizes
-    )
-    return (
+    ]
+    # a lead and one item per section, not a wall of text (readers' issue)
+    return Summary(
         f"The paper's agenda has {total} items. By the as-of date, "
         + ", ".join(parts[:-1])
-        + f" and {parts[-1]}. By section of the paper, {by_section}."
+        + f" and {parts[-1]}. By section of the paper:",
+        by_section,
     )
 
 
@@ -167,6 +175,11 @@ def agenda_chart(tables: Tables) -> Chart:
         label="Scorecard of the paper's agenda: one square per item, by section, coloured by"
         " outcome",
         summary=agenda_summary(tables),
+        title="What became of the paper's agenda: one square per item, by section",
+        source=(
+            "the edition's scorecard (data/agenda.csv, data/events.csv), each judgement with"
+            " its evidence"
+        ),
         narrow_layout={
             "font": {"size": 9},
             "legend": {"font": {"size": 10}, "title": {"text": ""}},

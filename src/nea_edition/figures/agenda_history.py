@@ -13,7 +13,6 @@ describe from the plain frames of ``nea_edition.data.history`` so they can be te
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,7 +23,15 @@ from nea_edition.data import Tables, checked_through, status_changes, status_spe
 from nea_edition.data.agenda import PLAIN
 from nea_edition.data.history import PAPER_DATE
 from nea_edition.figures.agenda import STATUS_COLOURS
-from nea_edition.figures.render import PAPER, Chart, DataTable, base_layout, esc, iso_date
+from nea_edition.figures.render import (
+    PAPER,
+    Chart,
+    DataTable,
+    Summary,
+    base_layout,
+    esc,
+    iso_date,
+)
 
 #: A pattern per step of the scale (plotly's bar pattern shapes), drawn over the colour.
 STATUS_PATTERNS: dict[str, str] = {
@@ -39,10 +46,6 @@ STATUS_PATTERNS: dict[str, str] = {
 #: swap, which goes by value, leaves it alone; see ``render``).
 PATTERN_INK = "black"
 ROW_HEIGHT = 18
-
-
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(esc(text), width))
 
 
 def _long_date(value: dt.date | pd.Timestamp) -> str:
@@ -87,14 +90,17 @@ def agenda_history_figure(
             continue
         hover = []
         for row in group.itertuples():
+            # no hard line breaks (the tooltip wraps), at most three events (readers' issue)
             moved = [
-                _wrap(events.get(event_id, event_id), 56)
+                esc(events.get(event_id, "an event of the record"))
                 for event_id in (split_keys(row.evidence) if isinstance(row.evidence, str) else [])
             ]
+            if len(moved) > 3:
+                moved = [*moved[:3], f"<i>and {len(moved) - 3} more in the table below</i>"]
             until_text = "the record's date" if row.current else iso_date(row.end)
             hover.append(
                 f"<b>{row.number} · {esc(PLAIN[status])}</b><br>"
-                f"from {iso_date(row.start)} to {until_text}<br>{_wrap(row.item)}"
+                f"from {iso_date(row.start)} to {until_text}<br>{esc(row.item)}"
                 + ("<br><br><i>Moved by:</i><br>" + "<br>".join(moved) if moved else "")
             )
         fig.add_trace(
@@ -176,6 +182,7 @@ def agenda_history_summary(
         f" paper appeared, to {_long_date(until)}, the date the record was checked through."
         f" At the start, {_counts_text(first['status'], categories)}."
     ]
+    items: list[str] = []
     if len(changes):
         several = int((moved > 1).sum())
         parts.append(
@@ -184,12 +191,16 @@ def agenda_history_summary(
             + f"; {total - len(moved)} kept the status they had at the start."
         )
         for year, group in changes.groupby(changes["date"].dt.year, sort=True):
-            listed = ", ".join(f"{row.number} to {row.to}" for row in group.itertuples())
-            parts.append(f"In {year}: {listed}.")
+            # statuses in words, never their slugs (readers' issue)
+            listed = ", ".join(
+                f"{row.number} to {PLAIN.get(str(row.to), str(row.to))}"
+                for row in group.itertuples()
+            )
+            items.append(f"In {year}: {listed}.")
     else:
         parts.append("No item changed status.")
-    parts.append(f"At the end, {_counts_text(last['status'], categories)}.")
-    return " ".join(parts)
+    items.append(f"At the end, {_counts_text(last['status'], categories)}.")
+    return Summary(" ".join(parts), items)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -209,6 +220,11 @@ def agenda_history_chart(tables: Tables) -> Chart:
         label="The agenda over time: each item's status from December 2009 to"
         f" {_long_date(until)}, one row per item, coloured and patterned by status",
         summary=agenda_history_summary(spells, status_changes(tables), until=until),
+        title=f"The paper's agenda over time, December 2009 to {_long_date(until)}",
+        source=(
+            "the edition's scorecard (data/agenda.csv, data/agenda_history.csv,"
+            " data/events.csv), each judgement with its evidence"
+        ),
         narrow_layout={
             "font": {"size": 9},
             "legend": {"font": {"size": 10}, "title": {"text": ""}, "entrywidth": 110},

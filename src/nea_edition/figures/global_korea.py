@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nea_edition.data import Tables
-from nea_edition.figures.render import INK, PAPER, Chart, DataTable, base_layout, esc
+from nea_edition.figures.render import INK, PAPER, Chart, DataTable, Summary, base_layout, esc
 
 #: Ring fills, dark (inner) to light (outer): a single-hue blue ramp, readable without colour
 #: because each ring is also named in the figure.
@@ -104,13 +104,14 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
                         "the edition's reading, not named in the paper"
                         if inf
                         else "named in the paper",
-                        esc(r["source"]),
                     ]
                     for (_, r), inf in zip(sub.iterrows(), inferred, strict=True)
                 ],
+                # no source key here (a BibTeX key means nothing to a reader; the table
+                # under the chart gives every entry's source): readers' issue
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>Ring: %{customdata[1]}<br>"
-                    "%{customdata[4]}: %{customdata[3]}<extra></extra>"
+                    "%{customdata[3]}<extra></extra>"
                 ),
                 showlegend=False,
             )
@@ -187,28 +188,44 @@ def global_korea_summary(circles: pd.DataFrame) -> str:
         )
         parts.append(f"{which}, {name}, holds {count} {noun}: {listed}.")
     rings = _WORDS[len(groups)] if len(groups) < len(_WORDS) else str(len(groups))
-    text = f"The diagram has {rings} rings, described here from the centre outward. " + " ".join(
-        parts
-    )
+    lead = f"The diagram has {rings} rings, described here from the centre outward."
     if inferred_any:
-        text += " Entries marked inferred are the edition's reading; the paper does not name them."
-    return text
+        lead += " Entries marked inferred are the edition's reading; the paper does not name them."
+    return Summary(lead, parts)
 
 
 # ----------------------------------------------------------------------------------------------
 # Entry points: tables in, what the page shows out
 
 
+def global_korea_narrow_traces(circles: pd.DataFrame) -> dict[int, dict]:
+    """On a phone, each ring's entries (one trace a ring) at 9 px: at 12 px the labels of
+    neighbouring entries ran into each other and over the rings (readers' issue)."""
+    return {k: {"textfont": {"size": 9}} for k in range(circles["ring"].nunique())}
+
+
 def global_korea_chart(tables: Tables) -> Chart:
     """Figure: the circles of Global Korea (the paper's lost Figure 1, rebuilt)."""
     circles = tables.global_korea_circles
+    figure = global_korea_circles(circles)
     return Chart(
         name="global-korea",
-        figure=global_korea_circles(circles),
+        figure=figure,
         label="Concentric rings of Global Korea's cooperative networked diplomacy",
         summary=global_korea_summary(circles),
-        narrow_layout={"height": 420, "font": {"size": 10}},
+        # on a phone the ring names at 10 px, so that they stay inside their bands
+        narrow_layout={
+            "height": 420,
+            "font": {"size": 10},
+            "annotations": [{"font": {"size": 10}} for _ in figure.layout.annotations],
+        },
+        narrow_traces=global_korea_narrow_traces(circles),
         dark_colours=dict(zip(RING_FILLS, RING_FILLS_DARK, strict=True)),
+        title='The circles of "Global Korea": the paper\'s lost Figure 1, rebuilt from its text',
+        source=(
+            "Kim (2009), read by the edition (data/global_korea_circles.csv); entries marked *"
+            " are the edition's reading"
+        ),
     )
 
 

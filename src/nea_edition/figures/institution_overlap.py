@@ -31,6 +31,8 @@ from nea_edition.figures.render import (
     BodyNames,
     Chart,
     DataTable,
+    Permalink,
+    Summary,
     base_layout,
     esc,
     label_margin,
@@ -80,11 +82,10 @@ def overlap_heatmap(
         customdata=custom,
         name=esc(label),
         visible=visible,
-        colorscale="Cividis",
+        # the same stops the cell numbers' inks are chosen against (``scale_colour``)
+        colorscale=[[i / (len(_cividis()) - 1), c] for i, c in enumerate(_cividis())],
         zmin=0,
         zmax=zmax,
-        texttemplate="%{z}",
-        textfont=dict(size=11),
         xgap=1,
         ygap=1,
         hoverongaps=False,
@@ -93,6 +94,75 @@ def overlap_heatmap(
             "<b>%{customdata[0]}</b> and <b>%{customdata[1]}</b>: %{z} shared<br>"
             "%{customdata[2]}<extra></extra>"
         ),
+    )
+
+
+def _cividis() -> list[str]:
+    """Cividis (colour-blind safe), as plotly's ``sequential.Cividis``: evenly spaced stops."""
+    from plotly.colors import sequential
+
+    return list(sequential.Cividis)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def scale_colour(value: float, zmax: float, scale: Sequence[str] | None = None) -> str:
+    """The colour a heatmap cell of ``value`` gets on the scale (linear between its stops)."""
+    scale = list(scale or _cividis())
+    t = 0.0 if zmax <= 0 else min(max(value / zmax, 0.0), 1.0)
+    pos = t * (len(scale) - 1)
+    i = min(int(pos), len(scale) - 2)
+    frac = pos - i
+    a = [int(scale[i].lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    b = [int(scale[i + 1].lstrip("#")[k : k + 2], 16) for k in (0, 2, 4)]
+    return "#" + "".join(f"{round(x + (y - x) * frac):02x}" for x, y in zip(a, b, strict=True))
+
+
+#: Cell numbers: black or white, whichever contrasts more with the cell (at least 4.5:1 on
+#: every colour of the scale). Names, so the dark swap (by value) leaves them alone.
+CELL_INKS = {"black": "#000000", "white": "#ffffff"}
+
+
+def cell_ink(fill: str) -> str:
+    return max(CELL_INKS, key=lambda name: contrast_ratio(CELL_INKS[name], fill))
+
+
+def overlap_numbers(
+    heat: go.Heatmap, zmax: int, *, visible: bool = True, label: str = ""
+) -> go.Scatter:
+    """The count of each cell as text over the heatmap, in the ink that contrasts most with
+    the cell's colour (plotly's own pick for heatmap text fell below 4.5:1 on mid-scale cells;
+    readers' issue). Not hoverable: the heatmap under it answers hover."""
+    xs, ys, texts, inks = [], [], [], []
+    for row, y in zip(heat.z, heat.y, strict=True):
+        for value, x in zip(row, heat.x, strict=True):
+            if value is None:
+                continue
+            xs.append(x)
+            ys.append(y)
+            texts.append(str(value))
+            inks.append(cell_ink(scale_colour(value, zmax)))
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        text=texts,
+        mode="text",
+        textfont=dict(size=11, color=inks),
+        hoverinfo="skip",
+        showlegend=False,
+        visible=visible,
+        name=esc(label) + " (numbers)",
     )
 
 
@@ -122,11 +192,16 @@ def institution_overlap_figure(
     zmax = max(
         [int(v) for _, shared, _ in layers for v in shared["shared"]] + [1],
     )
-    traces = [
+    # the heatmaps first (one a layer), then the numbers over each, in the same order
+    heats = [
         overlap_heatmap(shared, order, names, sizes, visible=(k == 0), label=lbl, zmax=zmax)
         for k, (lbl, shared, sizes) in enumerate(layers)
     ]
-    fig = go.Figure(data=traces)
+    numbers = [
+        overlap_numbers(heat, zmax, visible=(k == 0), label=lbl)
+        for k, (heat, (lbl, _, _)) in enumerate(zip(heats, layers, strict=True))
+    ]
+    fig = go.Figure(data=heats + numbers)
     labels = names.labels(order)
     side = label_margin(labels, 13)
     top = label_margin(labels, 13, angle=COLUMN_LABEL_ANGLE)
@@ -148,7 +223,8 @@ def institution_overlap_figure(
                     dict(
                         label=esc(lbl),
                         method="update",
-                        args=[{"visible": [j == k for j in range(len(layers))]}],
+                        # each layer is a heatmap and its numbers
+                        args=[{"visible": [j % len(layers) == k for j in range(2 * len(layers))]}],
                     )
                     for k, (lbl, _, _) in enumerate(layers)
                 ],
@@ -196,7 +272,8 @@ def overlap_summary(
         if str(r.institution_a) < str(r.institution_b)
     }
     ranked = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"In {year} the chart compares {len(sizes)} bodies, {len(pairs)} pairs of them."]
+    lead = f"In {year} the chart compares {len(sizes)} bodies, {len(pairs)} pairs of them."
+    parts: list[str] = []
     if ranked:
         top = [f"{short(a)} and {short(b)} with {v}" for (a, b), v in ranked[:3]]
         first, rest = top[0], top[1:]
@@ -212,7 +289,7 @@ def overlap_summary(
                 f"{bodies.spoken(a)} has {sizes[a]} full members and {bodies.spoken(b)}"
                 f" {sizes[b]}; they share {pairs[key]}."
             )
-    return " ".join(parts)
+    return Summary(lead, parts)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -227,16 +304,30 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
         shared = shared_members(tables, year)
         label = f"{year} (the paper)" if year == PAPER_YEAR else f"{year}"
         layers.append((label, shared, body_sizes(over_time, year)))
-    _, first_shared, first_sizes = layers[0]
     figure = institution_overlap_figure(layers, tables.institutions)
     chart_order = list(figure.layout.xaxis.categoryarray)
     bodies = BodyNames.of(tables.institutions)
+    # One description per year, so the words follow the year buttons (readers' issue).
+    summaries = {
+        str(year): overlap_summary(shared, sizes, year, bodies=bodies)
+        for year, (_, shared, sizes) in zip(years, layers, strict=True)
+    }
+    numbers = {i: {"textfont": {"size": 9}} for i in range(len(layers), 2 * len(layers))}
     return Chart(
         name="institution-overlap",
         figure=figure,
         label="Heatmap of the full members shared by each pair of regional bodies",
-        summary=overlap_summary(first_shared, first_sizes, years[0], bodies=bodies),
+        summary=summaries[str(years[0])],
         names=bodies.hover_map(),
+        title="Shared full members of each pair of the region's bodies",
+        source=(
+            "the edition's data on memberships and bodies (data/memberships.csv,"
+            " data/institutions.csv), each membership with its own source"
+        ),
+        permalink=(
+            Permalink("year", "buttons", tuple(summaries), summaries) if len(layers) > 1 else None
+        ),
+        narrow_traces=numbers,
         narrow_layout={
             "font": {"size": 9},
             "margin": {
@@ -244,7 +335,7 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
                 "t": label_margin(chart_order, 9, angle=COLUMN_LABEL_ANGLE),
             },
         },
-        narrow_data={"showscale": False, "textfont": {"size": 8}},
+        narrow_data={"showscale": False},
     )
 
 

@@ -37,6 +37,8 @@ from nea_edition.figures.render import (
     BodyNames,
     Chart,
     DataTable,
+    Permalink,
+    Summary,
     base_layout,
     esc,
     full_names_from,
@@ -176,15 +178,22 @@ def membership_matrix_figure(
             ),
         ],
     )
+    geometry = matrix_geometry(
+        len(iso_order),
+        column_px=label_margin(bodies.labels(inst_order), 13, angle=COLUMN_LABEL_ANGLE),
+        row_px=22,
+        legend_px=70,
+    )
     fig.update_layout(
         **base_layout(
-            height=260 + 22 * len(iso_order),
-            # Bottom margin: the slider (under the plot) and then the legend (at the very bottom).
+            height=geometry["height"],
+            # Readers' issue: the year and its slider sit at the top, above the bodies' names,
+            # so the year shown is never rows away; the legend is at the very bottom.
             margin=dict(
                 l=label_margin(row_label.values(), 13),
                 r=30,
-                t=label_margin(bodies.labels(inst_order), 13, angle=COLUMN_LABEL_ANGLE),
-                b=150,
+                t=geometry["top"],
+                b=geometry["bottom"],
             ),
             legend=dict(
                 orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"
@@ -194,12 +203,12 @@ def membership_matrix_figure(
                     name="Year",
                     active=years.index(initial_year),
                     currentvalue=dict(prefix="Year: ", font=dict(size=15), xanchor="right"),
-                    pad=dict(t=10, b=0),
+                    pad=dict(t=0, b=0),
                     steps=steps,
                     x=0,
                     len=1,
-                    y=0,
-                    yanchor="top",
+                    y=geometry["slider_y"],
+                    yanchor="bottom",
                 )
             ],
             updatemenus=[
@@ -207,12 +216,12 @@ def membership_matrix_figure(
                     type="buttons",
                     direction="down",
                     showactive=False,
-                    # In the left margin, under the country names, clear of the slider.
+                    # In the left margin, over the country names, level with the slider.
                     x=0,
-                    y=0,
+                    y=geometry["slider_y"],
                     xanchor="right",
-                    yanchor="top",
-                    pad=dict(t=10, r=12),
+                    yanchor="bottom",
+                    pad=dict(t=0, r=12),
                     buttons=[play, pause],
                 )
             ],
@@ -243,19 +252,59 @@ def membership_matrix_figure(
     return fig
 
 
-def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
-    """Layout for screens under 600 px: country codes instead of names, smaller type."""
+#: Room the slider takes above the column labels: current value, rail, year labels.
+SLIDER_PX = 78
+
+
+def matrix_geometry(rows: int, *, column_px: int, row_px: int, legend_px: int) -> dict:
+    """Height, margins and the slider's place (paper units) for ``rows`` rows of countries.
+
+    The slider sits above the bodies' slanted names (``column_px`` high), at the top of the
+    chart; the legend at the bottom (``legend_px``).
+    """
+    plot = row_px * rows
+    top = column_px + 10 + SLIDER_PX
+    bottom = legend_px + 10
     return {
-        "font": {"size": 10},
+        "height": plot + top + bottom,
+        "top": top,
+        "bottom": bottom,
+        "slider_y": round(1 + (column_px + 10) / plot, 4),
+    }
+
+
+def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
+    """Layout for screens under 600 px: country codes, rows of 18 px, the slider on top.
+
+    Text stays at 12 px (readers' issue: 10 px was too small on a phone).
+    """
+    geometry = matrix_geometry(
+        len(codes),
+        column_px=label_margin(fig.layout.xaxis.categoryarray, 11, angle=COLUMN_LABEL_ANGLE),
+        row_px=18,
+        legend_px=100,
+    )
+    return {
+        "height": geometry["height"],
+        "font": {"size": 12},
         "margin": {
-            "l": label_margin(codes, 10),
-            "t": label_margin(fig.layout.xaxis.categoryarray, 10, angle=COLUMN_LABEL_ANGLE),
-            "b": 170,
+            "l": label_margin(codes, 12),
+            "t": geometry["top"],
+            "b": geometry["bottom"],
         },
-        "legend": {"font": {"size": 10}},
-        "sliders": [{"x": 0.3, "len": 0.7, "currentvalue": {"font": {"size": 12}}}],
+        "legend": {"font": {"size": 12}},
+        "xaxis": {"tickfont": {"size": 11}},
+        "sliders": [
+            {
+                "x": 0.3,
+                "len": 0.7,
+                "y": geometry["slider_y"],
+                "currentvalue": {"font": {"size": 14}},
+                "font": {"size": 9},
+            }
+        ],
         # The margin of country codes is too narrow for the buttons: put them left of the slider.
-        "updatemenus": [{"x": 0, "xanchor": "left", "pad": {"r": 5}}],
+        "updatemenus": [{"x": 0, "xanchor": "left", "pad": {"r": 5}, "y": geometry["slider_y"]}],
         "yaxis": {
             "tickmode": "array",
             "tickvals": list(fig.layout.yaxis.categoryarray),
@@ -325,12 +374,13 @@ def membership_summary(
     """
     names = countries.set_index("iso3")["name"].astype(str).to_dict()
     bodies = bodies or BodyNames({}, {})
-    parts = [f"In {year}, {matrix.shape[1]} of the bodies in the data existed."]
+    lead = [f"In {year}, {matrix.shape[1]} of the bodies in the data existed."]
     if shown is not None:
-        parts.append(
+        lead.append(
             f"The chart shows {shown} countries; states that belonged only to the OSCE or NATO"
             f" are left out of its rows (the table lists every membership)."
         )
+    parts: list[str] = []
     for inst in matrix.columns:
         col = matrix[inst].astype(str)
         held = col[col != NOT_A_MEMBER]
@@ -342,7 +392,7 @@ def membership_summary(
             continue
         counts = _and([_count(int(n), str(st)) for st, n in held.value_counts().items()])
         parts.append(f"{name} had {counts}, {_six_clause(six, in_six, names)}.")
-    return " ".join(parts)
+    return Summary(" ".join(lead), parts)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -360,7 +410,7 @@ def membership_chart(
     over_time = membership_over_time(tables, start=start, end=end)
     inst, countries = tables.institutions, tables.countries
     rows = matrix_countries(over_time, inst, countries)
-    matrix = membership_matrix(tables, initial_year)
+    bodies = BodyNames.of(inst)
     fig = membership_matrix_figure(
         over_time,
         inst,
@@ -370,17 +420,37 @@ def membership_chart(
         initial_year=initial_year,
         country_ids=rows,
     )
+    # One description per year, so the words follow the slider (readers' issue).
+    summaries = {
+        step.label: membership_summary(
+            membership_matrix(tables, int(step.label)),
+            int(step.label),
+            countries,
+            shown=len(rows),
+            bodies=bodies,
+        )
+        for step in fig.layout.sliders[0].steps
+    }
     return Chart(
         name=f"membership-matrix-{initial_year}",
         figure=fig,
         label=(
             f"Matrix of countries by regional bodies, opening on {initial_year}, with a year slider"
         ),
-        summary=membership_summary(
-            matrix, initial_year, countries, shown=len(rows), bodies=BodyNames.of(inst)
-        ),
+        summary=summaries[str(initial_year)],
         narrow_layout=matrix_narrow_layout(fig, rows),
-        names=BodyNames.of(inst).hover_map(),
+        # rows of 18 px on a phone: every mark four fifths of its size
+        narrow_traces={
+            i: {"marker": {"size": max(6, round(int(t.marker.size) * 0.8))}}
+            for i, t in enumerate(fig.data)
+        },
+        names=bodies.hover_map(),
+        title="Who belongs to what: countries and the region's bodies, year by year",
+        source=(
+            "the edition's data on memberships, bodies and countries (data/memberships.csv,"
+            " data/institutions.csv, data/countries.csv), each membership with its own source"
+        ),
+        permalink=Permalink("year", "slider", tuple(summaries), summaries),
     )
 
 

@@ -116,14 +116,27 @@ DARK: dict[str, str] = {
 PAPER_YEAR = 2009
 
 #: Plot config shared by every chart: no plotly logo, no buttons that need a network.
+#:
+#: Readers' issue (phones): no chart zooms or pans, so a swipe over a chart scrolls the page
+#: (``chart_html`` also sets ``dragmode`` off and fixes every axis), and plotly's mode bar is
+#: gone: it covered labels, and its zoom buttons were the only thing it offered beyond the
+#: download, which the edition's own tool bar (``nea-charts.js``) does better (title, source,
+#: licence and address in the image). ``showTips`` off: no "Double-click to zoom back out".
 PLOT_CONFIG: dict[str, object] = {
     "responsive": True,
     "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "displayModeBar": False,
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
+    "showAxisDragHandles": False,
     "toImageButtonOptions": {"format": "svg"},
     # plotly.js 4 offers to upload the chart to Plotly Cloud: another origin, never wanted here.
     "showSendToCloud": False,
 }
+
+#: Licence of the edition's figures and data, printed in every exported image.
+LICENCE = "CC BY 4.0"
 
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif")
 
@@ -269,6 +282,73 @@ class BodyNames:
         return {self.label(b): self.hover(b) for b in ids}
 
 
+class Summary(str):
+    """A chart's description in words: a lead sentence or two, then short items.
+
+    It is a ``str`` (the whole text, lead and items joined by spaces), so it reads, compares
+    and searches as before; ``chart_html`` shows it as a paragraph and a list rather than a
+    wall of text (readers' issue).
+    """
+
+    lead: str
+    items: tuple[str, ...]
+    more: tuple[str, ...]
+
+    def __new__(cls, lead: str | Iterable[str], items: Iterable[str] = ()) -> Summary:
+        paragraphs = [lead] if isinstance(lead, str) else [p for p in lead if p]
+        items = tuple(i for i in items if i)
+        self = super().__new__(cls, " ".join([*paragraphs, *items]).strip())
+        self.lead = paragraphs[0] if paragraphs else ""
+        #: Paragraphs after the lead, before the list.
+        self.more = tuple(paragraphs[1:])
+        self.items = items
+        return self
+
+    def as_json(self) -> dict[str, object]:
+        return {"lead": self.lead, "more": list(self.more), "items": list(self.items)}
+
+
+def summary_html(summary: str) -> str:
+    """The "In words" block's content: the lead as a paragraph, the items as a list."""
+    lead, items = (summary.lead, summary.items) if isinstance(summary, Summary) else (summary, ())
+    out = f'<p class="nea-chart-summary-lead"><strong>In words:</strong> {html.escape(lead)}</p>'
+    for paragraph in getattr(summary, "more", ()):
+        out += f"<p>{html.escape(paragraph)}</p>"
+    if items:
+        out += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+    return out
+
+
+@dataclass(frozen=True)
+class Permalink:
+    """The state a chart's address can carry (``?year=1999``), restored on load and kept in
+    the address (``history.replaceState``) as the reader moves the control; readers' issue.
+
+    ``param`` is the query parameter; ``control`` the plotly control that holds the state
+    ("slider" or "buttons", the first of its kind); ``values`` the parameter's value for each
+    of its steps or buttons, in order; ``summaries`` the "In words" text for each value, so the
+    description always says what the chart shows.
+    """
+
+    param: str
+    control: str
+    values: tuple[str, ...]
+    summaries: dict[str, str] | None = None
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "param": self.param,
+            "control": self.control,
+            "values": list(self.values),
+        }
+        if self.summaries:
+            out["summaries"] = {
+                k: (v.as_json() if isinstance(v, Summary) else {"lead": str(v), "items": []})
+                for k, v in self.summaries.items()
+            }
+        return out
+
+
 def full_names_from(axis: str = "x") -> str:
     """``meta`` for a trace whose points are labelled by ``axis``: ``%{text}`` becomes each
     point's full name (``Chart(names=...)``), added in the browser, not stored per point."""
@@ -302,6 +382,24 @@ def style_controls(layout: dict) -> dict:
 # rendering: chart, summary, data table
 
 
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
+
+
+def still(layout: dict) -> dict:
+    """No drag, zoom or pan on any axis of a layout (a plain dict): readers' issue (phones).
+
+    A swipe over a chart must scroll the page: with ``dragmode`` off plotly.js neither
+    captures the touch nor box-zooms, and fixed axes leave nothing for a drag to move. Hover
+    (a tap on a phone) still works. Every axis the layout names, and the two default ones.
+    """
+    layout["dragmode"] = False
+    for key in {"xaxis", "yaxis", *(k for k in layout if _AXIS_KEY.match(k))}:
+        axis = layout.setdefault(key, {})
+        if isinstance(axis, dict):
+            axis["fixedrange"] = True
+    return layout
+
+
 def figure_json(fig: go.Figure) -> str:
     """The figure as JSON that is safe inside ``<script type="application/json">``.
 
@@ -333,6 +431,13 @@ class Chart:
     names: dict[str, str] | None = None
     #: Colours of this chart only -> their dark-mode values, on top of ``DARK``.
     dark_colours: dict[str, str] | None = None
+    #: Per-trace overrides on narrow screens (index -> dict), after ``narrow_data``.
+    narrow_traces: dict[int, dict] | None = None
+    #: Title and source printed in an exported image (PNG, SVG) with the licence and address.
+    title: str = ""
+    source: str = ""
+    #: The state the chart's address can carry (``?year=``), with a description per state.
+    permalink: Permalink | None = None
 
     def _repr_html_(self) -> str:
         return chart_html(
@@ -344,6 +449,10 @@ class Chart:
             narrow_data=self.narrow_data,
             names=self.names,
             dark_colours=self.dark_colours,
+            narrow_traces=self.narrow_traces,
+            title=self.title,
+            source=self.source,
+            permalink=self.permalink,
         )
 
 
@@ -357,6 +466,10 @@ def chart_html(
     narrow_data: dict | None = None,
     names: dict[str, str] | None = None,
     dark_colours: dict[str, str] | None = None,
+    narrow_traces: dict[int, dict] | None = None,
+    title: str = "",
+    source: str = "",
+    permalink: Permalink | None = None,
 ) -> str:
     """HTML for one chart: a placeholder div, the figure as JSON, and a text description.
 
@@ -375,12 +488,22 @@ def chart_html(
     spec = json.loads(figure_json(fig))
     spec["config"] = PLOT_CONFIG
     style_controls(spec["layout"])
+    still(spec["layout"])
     if narrow_layout:
         spec["narrowLayout"] = narrow_layout
     if narrow_data:
         spec["narrowData"] = narrow_data
+    if narrow_traces:
+        spec["narrowTraces"] = {str(k): v for k, v in narrow_traces.items()}
     if names:
         spec["names"] = names
+    spec["meta"] = {
+        "title": title or label,
+        "source": source,
+        "licence": LICENCE,
+    }
+    if permalink:
+        spec["permalink"] = permalink.as_json()
     text = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).lower()
     swaps = {**DARK, **(dark_colours or {})}
     used = {k.lower(): v for k, v in swaps.items() if f'"{k.lower()}"' in text}
@@ -398,9 +521,12 @@ def chart_html(
         f' aria-label="{html.escape(label)}" aria-describedby="nea-chart-{slug}-summary"'
         f' style="--nea-chart-height:{height}px;--nea-chart-height-narrow:{narrow_height}px">'
         "</div>"
+        # the tool bar's place, kept before the chart is drawn (nea-charts.js fills it)
+        '<div class="nea-chart-tools" role="group" aria-label="Share or download this chart">'
+        "</div>"
         f'<script type="application/json" class="nea-chart-spec">{payload}</script>'
-        f'<p class="nea-chart-summary" id="nea-chart-{slug}-summary">'
-        f"<strong>In words:</strong> {html.escape(summary)}</p>"
+        f'<div class="nea-chart-summary" id="nea-chart-{slug}-summary" aria-live="polite">'
+        f"{summary_html(summary)}</div>"
         "<noscript><p>The interactive chart needs JavaScript; the same information is in the"
         " description above and in the table below.</p></noscript>"
         "</div>"

@@ -28,6 +28,7 @@ from nea_edition.figures.render import (
     BodyNames,
     Chart,
     DataTable,
+    Summary,
     base_layout,
     esc,
     iso_date,
@@ -60,6 +61,8 @@ def _frame_colours(frames: Iterable[str]) -> dict[str, str]:
 #: Key events closer than this share of the timeline's span go on separate lanes, so their
 #: numbered markers never overlap, even on a phone.
 KEY_EVENT_MIN_GAP_YEARS = 1.6
+#: The same on a phone, where a year is about 6 px wide and a numbered circle 22 px.
+NARROW_KEY_EVENT_MIN_GAP_YEARS = 4.5
 
 
 def key_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -97,6 +100,7 @@ def administrations_timeline(
     *,
     today: pd.Timestamp | str | None = None,
     bodies: BodyNames | None = None,
+    min_gap_years: float = KEY_EVENT_MIN_GAP_YEARS,
 ) -> go.Figure:
     """Timeline of the Republic of Korea's administrations: one bar a presidency.
 
@@ -226,7 +230,7 @@ def administrations_timeline(
         ev["_when"] = pd.to_datetime(ev["date_start"] if "date_start" in ev else ev["date"])
         ev = ev.sort_values("_when", kind="stable").reset_index(drop=True)
         key = key_events(ev)
-        lanes = key_event_lanes(key["_when"].tolist())
+        lanes = key_event_lanes(key["_when"].tolist(), min_gap_years)
         lane_names = [rows_key if lane == 0 else f"{rows_key} ({lane + 1})" for lane in lanes]
         if len(key):
             fig.add_trace(
@@ -237,8 +241,8 @@ def administrations_timeline(
                     x=[iso_date(w) for w in key["_when"]],
                     text=[str(n) for n in key["key_number"]],
                     textposition="middle center",
-                    textfont=dict(size=10, color=ON_MARK),
-                    marker=dict(symbol="circle", size=19, color=OKABE_ITO["blue"]),
+                    textfont=dict(size=12, color=ON_MARK),
+                    marker=dict(symbol="circle", size=22, color=OKABE_ITO["blue"]),
                     customdata=[
                         [str(r["key_number"]), esc(r["label"]), esc(r["date"]), esc(r["event"])]
                         for _, r in key.iterrows()
@@ -305,7 +309,7 @@ def administrations_timeline(
                 yanchor="bottom",
                 text="governments the paper covers",
                 showarrow=False,
-                font=dict(size=11),
+                font=dict(size=12),
             )
         )
     shapes.append(
@@ -330,7 +334,7 @@ def administrations_timeline(
             yanchor="bottom",
             text="paper, Dec. 2009",
             showarrow=False,
-            font=dict(size=10),
+            font=dict(size=12),
         )
     )
     tick_text = [
@@ -381,6 +385,7 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
     """A few sentences describing the timeline, computed from the data."""
     adm = administrations.sort_values("term_start")
     parts = []
+    items: list[str] = []
     n = len(adm)
     first, last = adm.iloc[0], adm.iloc[-1]
     parts.append(
@@ -416,11 +421,9 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
         key = key_events(ev)
         parts.append(f"The bottom row marks {len(events)} dated events.")
         if len(key):
-            listed = "; ".join(
-                f"{r['key_number']}, {r['date']}: {r['label']}" for _, r in key.iterrows()
-            )
-            parts.append(f"The {len(key)} key events, numbered on their own row, are: {listed}.")
-    return " ".join(parts)
+            parts.append(f"The {len(key)} key events, numbered on their own row, are:")
+            items = [f"{r['key_number']}. {r['date']}: {r['label']}." for _, r in key.iterrows()]
+    return Summary(parts, items)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -430,18 +433,46 @@ def administrations_summary(administrations: pd.DataFrame, events: pd.DataFrame 
 def administrations_chart(tables: Tables, *, today: pd.Timestamp | str | None = None) -> Chart:
     """Figure: the timeline of administrations with events and acting presidents."""
     adm, events = tables.administrations, tables.events
-    return Chart(
-        name="administrations",
-        figure=administrations_timeline(
+
+    def timeline(gap: float) -> go.Figure:
+        return administrations_timeline(
             adm,
             events,
             tables.acting_presidents,
             today=today,
             bodies=BodyNames.of(tables.institutions),
-        ),
+            min_gap_years=gap,
+        )
+
+    figure = timeline(KEY_EVENT_MIN_GAP_YEARS)
+    # On a phone the years are squeezed: numbered circles closer than this share a lane and
+    # merge ("1112"); readers' issue. The narrow figure's lanes replace the wide one's.
+    narrow = timeline(NARROW_KEY_EVENT_MIN_GAP_YEARS)
+    keys = [i for i, t in enumerate(figure.data) if str(t.name).startswith("key event")]
+    yaxis = narrow.layout.yaxis
+    return Chart(
+        name="administrations",
+        figure=figure,
         label="Timeline of the Republic of Korea's administrations since 1988, with events",
         summary=administrations_summary(adm, events),
-        narrow_layout={"font": {"size": 10}, "legend": {"font": {"size": 10}}},
+        narrow_layout={
+            "height": narrow.layout.height,
+            "font": {"size": 12},
+            "legend": {"font": {"size": 12}},
+            "yaxis": {
+                "categoryarray": list(yaxis.categoryarray),
+                "tickvals": list(yaxis.tickvals),
+                "ticktext": list(yaxis.ticktext),
+            },
+            "xaxis": {"dtick": "M120"},
+        },
+        narrow_traces={i: {"y": list(narrow.data[i].y)} for i in keys},
+        title="South Korea's administrations since 1988, with the edition's dated events",
+        source=(
+            "the edition's data on administrations, acting presidents and events"
+            " (data/administrations.csv, data/acting_presidents.csv, data/events.csv), each row"
+            " with its own source; regional frames from Kim (2009)"
+        ),
     )
 
 

@@ -114,11 +114,21 @@
   // The spec as drawn in either theme: narrow layout merged, full names filled in.
   function baseSpec(chart, plot) {
     var spec = JSON.parse(chart.querySelector("script.nea-chart-spec").textContent);
-    var narrow = plot.clientWidth > 0 && plot.clientWidth < NARROW;
+    var narrow = isNarrow(plot);
     if (narrow && spec.narrowLayout) merge(spec.layout, spec.narrowLayout);
-    if (narrow && spec.narrowData) {
-      spec.data.forEach(function (trace) { merge(trace, spec.narrowData); });
+    if (narrow && (spec.narrowData || spec.narrowTraces)) {
+      // readers' issue: frames too, or a year chosen on the slider would bring the wide sizes
+      var traces = [spec.data].concat((spec.frames || []).map(function (f) { return f.data || []; }));
+      traces.forEach(function (list) {
+        list.forEach(function (trace, i) {
+          if (spec.narrowData) merge(trace, JSON.parse(JSON.stringify(spec.narrowData)));
+          var own = spec.narrowTraces && spec.narrowTraces[String(i)];
+          if (own) merge(trace, JSON.parse(JSON.stringify(own)));
+        });
+      });
     }
+    still(spec.layout);
+    spec.narrow = narrow;
     var names = spec.names || {};
     everyTrace(spec, function (trace) {
       var meta = trace.meta;
@@ -130,6 +140,26 @@
     });
     return spec;
   }
+
+  function isNarrow(plot) {
+    return plot.clientWidth > 0 && plot.clientWidth < NARROW;
+  }
+
+  // ==========================================================================================
+  // Readers' issue (phones, print, links): BEGIN still charts. No chart drags, zooms or pans:
+  // a swipe over it scrolls the page (render.still does the same in the spec).
+  function still(layout) {
+    layout.dragmode = false;
+    ["xaxis", "yaxis"].concat(Object.keys(layout).filter(function (k) {
+      return /^[xy]axis\d+$/.test(k);
+    })).forEach(function (key) {
+      if (!isObject(layout[key])) layout[key] = {};
+      layout[key].fixedrange = true;
+    });
+    return layout;
+  }
+  // END still charts
+  // ==========================================================================================
 
   // A copy of value with every colour in map swapped, looking only under keys naming colours.
   function recolour(value, map, inColour) {
@@ -156,11 +186,14 @@
       data: recolour(base.data, map, false),
       layout: recolour(base.layout, map, false),
       frames: recolour(base.frames || [], map, false),
-      config: base.config
+      // readers' issue (resize): watchSize resizes and re-lays out, not plotly.js
+      config: Object.assign({}, base.config, { responsive: false })
     };
   }
 
   function pageTheme() {
+    // Readers' issue (print): a chart is printed light, whatever the screen shows.
+    if (printing()) return "light";
     var theme = document.documentElement.getAttribute("data-theme");
     if (theme === "dark" || theme === "light") return theme;
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches
@@ -323,6 +356,7 @@
       if (again) again.focus();
     }
     nameTicks(chart, gd);
+    syncState(chart, gd);
   }
 
   function sliderKey(chart, gd, k, event) {
@@ -347,6 +381,463 @@
     }).then(function () { operable(chart, gd); }, function () {});
   }
 
+  // ==========================================================================================
+  // Readers' issue (phones, print, links): BEGIN tooltips, print, addresses, share and export.
+
+  // ---- print: charts are drawn light while the page prints (pageTheme) ----
+  var printFlag = false;
+  function printing() {
+    return printFlag || !!(window.matchMedia && window.matchMedia("print").matches);
+  }
+
+  // ---- a chart the address links to ----
+  function linkedChart() {
+    var id = decodeURIComponent((location.hash || "").slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return null;
+    return target.closest(".nea-chart") || target.querySelector(".nea-chart") ||
+      (target.closest("figure") && target.closest("figure").querySelector(".nea-chart"));
+  }
+
+  // ---- tooltips: HTML, inside the viewport, wrapped, whatever the chart's width ----
+  // plotly.js draws its hover label inside the chart's SVG, which cuts it off at the chart's
+  // edge (and a phone's); nea-charts.css hides that label and this one stands in for it, built
+  // from the same hover template and kept inside the viewport.
+  var tip = null;
+
+  function tipElement() {
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "nea-tooltip";
+      tip.setAttribute("role", "tooltip");
+      tip.hidden = true;
+      document.body.appendChild(tip);
+    }
+    return tip;
+  }
+
+  function hideTip() {
+    if (tip && !tip.hidden) tip.hidden = true;
+  }
+
+  // The value of a template field ("customdata[2]", "text", "z") for one hovered point.
+  function field(pt, path) {
+    var parts = path.match(/[^.[\]]+/g) || [];
+    var value = pt;
+    for (var i = 0; i < parts.length && value !== undefined && value !== null; i++) {
+      value = value[parts[i]];
+    }
+    if (value === undefined || value === null) return "";
+    return String(value);
+  }
+
+  // Only plotly's label markup survives (bold, italic, line breaks); anything else is text.
+  var KEEP = { B: 1, I: 1, EM: 1, STRONG: 1, BR: 1, SUB: 1, SUP: 1 };
+  function clean(node, into) {
+    Array.prototype.forEach.call(node.childNodes, function (child) {
+      if (child.nodeType === 3) {
+        into.appendChild(document.createTextNode(child.textContent));
+      } else if (child.nodeType === 1) {
+        if (KEEP[child.tagName]) {
+          var copy = document.createElement(child.tagName.toLowerCase());
+          clean(child, copy);
+          into.appendChild(copy);
+        } else {
+          clean(child, into);
+        }
+      }
+    });
+  }
+
+  function tipContent(pt) {
+    var data = pt.fullData || pt.data || {};
+    var template = data.hovertemplate;
+    if (Array.isArray(template)) template = template[pt.pointNumber] || template[0];
+    var text;
+    if (template) {
+      text = String(template).replace(/<extra>[\s\S]*?<\/extra>/g, "")
+        .replace(/%\{([^}:|]+)(?:[:|][^}]*)?\}/g, function (_, path) { return field(pt, path); });
+    } else {
+      text = [data.name, pt.text || pt.hovertext, pt.y, pt.x].filter(function (v) {
+        return v !== undefined && v !== null && v !== "";
+      }).join("<br>");
+    }
+    var parsed = new DOMParser().parseFromString("<div>" + text + "</div>", "text/html");
+    var out = document.createDocumentFragment();
+    clean(parsed.body.firstChild || parsed.body, out);
+    return out;
+  }
+
+  // Where the point is on the screen: the pointer's place, else the point's own box.
+  function anchor(gd, pt, event) {
+    if (event && typeof event.clientX === "number" && (event.clientX || event.clientY)) {
+      return { x: event.clientX, y: event.clientY };
+    }
+    var touch = event && event.changedTouches && event.changedTouches[0];
+    if (touch) return { x: touch.clientX, y: touch.clientY };
+    var rect = gd.getBoundingClientRect();
+    if (pt.bbox) {
+      return {
+        x: rect.left + (pt.bbox.x0 + pt.bbox.x1) / 2,
+        y: rect.top + (pt.bbox.y0 + pt.bbox.y1) / 2
+      };
+    }
+    return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+  }
+
+  function place(el, at) {
+    var vw = document.documentElement.clientWidth;
+    var vh = window.innerHeight;
+    var gap = 12;
+    var margin = 8;
+    el.style.left = "0px";
+    el.style.top = "0px";
+    var box = el.getBoundingClientRect();
+    var left = at.x + gap;
+    if (left + box.width > vw - margin) left = at.x - gap - box.width;
+    left = Math.max(margin, Math.min(left, vw - box.width - margin));
+    var top = at.y + gap;
+    if (top + box.height > vh - margin) top = at.y - gap - box.height;
+    top = Math.max(margin, Math.min(top, vh - box.height - margin));
+    el.style.left = Math.round(left) + "px";
+    el.style.top = Math.round(top) + "px";
+  }
+
+  function showTip(chart, gd, data) {
+    var pt = data && data.points && data.points[0];
+    if (!pt) return;
+    var el = tipElement();
+    el.textContent = "";
+    el.appendChild(tipContent(pt));
+    el.setAttribute("data-theme", chart.getAttribute("data-chart-theme") || "light");
+    el.hidden = false;
+    place(el, anchor(gd, pt, data.event));
+  }
+
+  // ---- the chart's state in its address (?year=1999) and in its description ----
+  function control(gd, permalink) {
+    var full = gd._fullLayout || {};
+    var list = permalink.control === "slider" ? full.sliders : full.updatemenus;
+    return (list || [])[0];
+  }
+
+  function currentValue(chart, gd) {
+    var permalink = chart._nea.base && chart._nea.base.permalink;
+    if (!permalink) return null;
+    var opts = control(gd, permalink);
+    if (!opts) return null;
+    var index = opts.active === undefined ? 0 : opts.active;
+    // during play the slider follows the frame plotly is showing
+    if (permalink.control === "slider" && gd._transitionData && gd._fullLayout) {
+      var frame = gd._fullLayout._currentFrame;
+      var at = frame !== undefined ? permalink.values.indexOf(String(frame)) : -1;
+      if (at >= 0) index = at;
+    }
+    return permalink.values[index];
+  }
+
+  function describe(chart, value) {
+    var permalink = chart._nea.base.permalink;
+    var text = permalink.summaries && permalink.summaries[value];
+    var box = chart.querySelector(".nea-chart-summary");
+    if (!text || !box || box.getAttribute("data-value") === value) return;
+    box.setAttribute("data-value", value);
+    box.textContent = "";
+    var lead = document.createElement("p");
+    lead.className = "nea-chart-summary-lead";
+    var strong = document.createElement("strong");
+    strong.textContent = "In words:";
+    lead.appendChild(strong);
+    lead.appendChild(document.createTextNode(" " + text.lead));
+    box.appendChild(lead);
+    (text.more || []).forEach(function (paragraph) {
+      var p = document.createElement("p");
+      p.textContent = paragraph;
+      box.appendChild(p);
+    });
+    if (text.items && text.items.length) {
+      var list = document.createElement("ul");
+      text.items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.textContent = item;
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+  }
+
+  function chartAddress(chart, value) {
+    var url = new URL(location.href);
+    var permalink = chart._nea.base && chart._nea.base.permalink;
+    if (permalink && value !== null && value !== undefined) {
+      url.searchParams.set(permalink.param, value);
+    }
+    url.hash = chart.id;
+    return url.href;
+  }
+
+  function syncState(chart, gd) {
+    var state = chart._nea;
+    if (!state || !state.base || !state.base.permalink || state.restoring) return;
+    var value = currentValue(chart, gd);
+    if (value === null || value === undefined) return;
+    describe(chart, value);
+    if (state.value !== undefined && state.value !== value && window.history.replaceState) {
+      var url = new URL(location.href);
+      url.searchParams.set(state.base.permalink.param, value);
+      window.history.replaceState(window.history.state, "", url.href);
+    }
+    state.value = value;
+    var share = chart.querySelector(".nea-share-url");
+    if (share) share.value = chartAddress(chart, value);
+    var embed = chart.querySelector(".nea-embed-code");
+    if (embed) embed.value = embedCode(chart, value);
+  }
+
+  // The state the address asks for (?year=1999), applied once the chart is drawn.
+  function fromAddress(chart, gd) {
+    var state = chart._nea;
+    var permalink = state.base.permalink;
+    if (!permalink) return Promise.resolve();
+    var wanted = new URLSearchParams(location.search).get(permalink.param);
+    var index = wanted === null ? -1 : permalink.values.indexOf(wanted);
+    var where = controlsState(gd);
+    if (index < 0) {
+      state.value = currentValue(chart, gd);
+      describe(chart, state.value);
+      return Promise.resolve();
+    }
+    if (permalink.control === "slider") where.sliders[0] = index;
+    else where.updatemenus[0] = index;
+    state.restoring = true;
+    return restore(gd, state.base.layout, where).then(function () {
+      state.restoring = false;
+      state.value = permalink.values[index];
+      operable(chart, gd);
+      describe(chart, state.value);
+    }, function () { state.restoring = false; });
+  }
+
+  // ---- the tool bar: share, embed, download (PNG, SVG) ----
+  function embedCode(chart, value) {
+    var title = (chart._nea.base.meta || {}).title || "Chart";
+    return '<iframe src="' + chartAddress(chart, value) + '" title="' +
+      title.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;") +
+      '" width="100%" height="720" loading="lazy" style="border:0"></iframe>';
+  }
+
+  function siteAddress() {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var url = new URL(canonical ? canonical.href : location.href);
+    url.search = "";
+    url.hash = "";
+    return url.href;
+  }
+
+  function button(text, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "nea-chart-tool";
+    b.textContent = text;
+    b.setAttribute("data-action", action);
+    return b;
+  }
+
+  function panel(kind, label, value, note) {
+    var box = document.createElement("div");
+    box.className = "nea-chart-panel";
+    box.hidden = true;
+    box.setAttribute("data-panel", kind);
+    var id = "nea-" + kind + "-" + Math.random().toString(36).slice(2, 8);
+    var lab = document.createElement("label");
+    lab.setAttribute("for", id);
+    lab.textContent = label;
+    var field = document.createElement(kind === "embed" ? "textarea" : "input");
+    field.id = id;
+    field.className = kind === "embed" ? "nea-embed-code" : "nea-share-url";
+    field.readOnly = true;
+    if (kind === "embed") field.rows = 3;
+    field.value = value;
+    var copy = button("Copy", "copy");
+    copy.addEventListener("click", function () {
+      field.select();
+      var done = function () { copy.textContent = "Copied"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          document.execCommand("copy"); done();
+        });
+      } else { document.execCommand("copy"); done(); }
+    });
+    var p = document.createElement("p");
+    p.textContent = note;
+    box.appendChild(lab);
+    box.appendChild(field);
+    box.appendChild(copy);
+    box.appendChild(p);
+    return box;
+  }
+
+  function toolbar(chart, gd) {
+    // chart_html reserves the bar's place, so that filling it moves nothing
+    var bar = chart.querySelector(".nea-chart-tools");
+    if (bar && bar.childElementCount) return;
+    var value = chart._nea.value;
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "nea-chart-tools";
+      bar.setAttribute("role", "group");
+      bar.setAttribute("aria-label", "Share or download this chart");
+      chart.insertBefore(bar, gd.nextSibling);
+    }
+    var share = button("Link", "share");
+    var embed = button("Embed", "embed");
+    var png = button("PNG", "png");
+    var svg = button("SVG", "svg");
+    png.setAttribute("aria-label", "Download the chart as PNG");
+    svg.setAttribute("aria-label", "Download the chart as SVG");
+    share.setAttribute("aria-label", "Link to this chart as shown");
+    embed.setAttribute("aria-label", "Embed this chart");
+    var sharePanel = panel("share", "Link to this chart as shown:", chartAddress(chart, value),
+      "The link opens this page at the chart, in the state it shows now.");
+    var embedPanel = panel("embed", "Embed code (an iframe of this page, at the chart):",
+      embedCode(chart, value),
+      "It embeds this whole page of the edition, scrolled to the chart, from this site; no other code.");
+    [[share, sharePanel], [embed, embedPanel]].forEach(function (pair) {
+      pair[0].setAttribute("aria-expanded", "false");
+      pair[0].addEventListener("click", function () {
+        var open = pair[1].hidden;
+        [sharePanel, embedPanel].forEach(function (p) { p.hidden = true; });
+        [share, embed].forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+        pair[1].hidden = !open;
+        pair[0].setAttribute("aria-expanded", String(open));
+      });
+    });
+    png.addEventListener("click", function () { download(chart, gd, "png"); });
+    svg.addEventListener("click", function () { download(chart, gd, "svg"); });
+    [share, embed, png, svg].forEach(function (b) { bar.appendChild(b); });
+    chart.insertBefore(sharePanel, bar.nextSibling);
+    chart.insertBefore(embedPanel, sharePanel.nextSibling);
+  }
+
+  // ---- export: a copy of the figure, light, with title, source, licence and address ----
+  var EXPORT_WIDTH = 1000;
+  var FOOT = 64;
+  var HEAD = 48;
+
+  function wrapLine(text, max) {
+    var words = String(text).split(/\s+/);
+    var lines = [];
+    var line = "";
+    words.forEach(function (w) {
+      if (line && (line + " " + w).length > max) { lines.push(line); line = w; }
+      else line = line ? line + " " + w : w;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  function escapeText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function exportFigure(chart, gd) {
+    var base = chart._nea.base;
+    var meta = base.meta || {};
+    // the wide layout, light, whatever the screen: an image is read at its own size
+    var wide = JSON.parse(chart.querySelector("script.nea-chart-spec").textContent);
+    var layout = still(themed(wide, "light").layout);
+    layout.width = EXPORT_WIDTH;
+    var height = wide.layout.height || 450;
+    var titleLines = wrapLine(meta.title || "", 90);
+    var head = HEAD + 18 * (titleLines.length - 1);
+    layout.height = height + head + FOOT;
+    var margin = layout.margin || {};
+    layout.margin = merge(JSON.parse(JSON.stringify(margin)), {
+      t: (margin.t === undefined ? 40 : margin.t) + head,
+      b: (margin.b === undefined ? 10 : margin.b) + FOOT
+    });
+    // controls cannot be used in an image: the state they show is in the title
+    var value = currentValue(chart, gd);
+    (layout.sliders || []).forEach(function (s) { s.visible = false; });
+    (layout.updatemenus || []).forEach(function (m) { m.visible = false; });
+    var title = titleLines.map(escapeText).join("<br>");
+    if (value && base.permalink) {
+      title += " (" + escapeText(base.permalink.param) + ": " + escapeText(value) + ")";
+    }
+    var source = "Source: " + (meta.source || "the edition's data") +
+      ". Licence: " + (meta.licence || "CC BY 4.0") + ".";
+    var address = chartAddress(chart, value);
+    var notes = (layout.annotations || []).slice();
+    notes.push({
+      text: "<b>" + title + "</b>", xref: "paper", yref: "container", x: 0, y: 1,
+      xanchor: "left", yanchor: "top", yshift: -10, showarrow: false, align: "left",
+      font: { size: 17, color: "#1a1a1a" }, name: "nea-export-title"
+    });
+    notes.push({
+      text: wrapLine(source, 130).map(escapeText).join("<br>") + "<br>" + escapeText(address),
+      xref: "paper", yref: "container", x: 0, y: 0, xanchor: "left", yanchor: "bottom",
+      yshift: 8, showarrow: false, align: "left", font: { size: 11, color: "#444444" },
+      name: "nea-export-footer"
+    });
+    layout.annotations = notes;
+    layout.paper_bgcolor = "#ffffff";
+    // the data as shown now (the frame the slider is on, the layer the buttons chose), light
+    var back = {};
+    if (chart._nea.theme === "dark") {
+      var dark = base.darkColours || {};
+      Object.keys(dark).forEach(function (k) { back[dark[k].toLowerCase()] = k; });
+    }
+    var data = recolour(gd.data, back, false);
+    return { data: data, layout: layout, config: { staticPlot: true } };
+  }
+
+  function exportImage(chart, gd, format) {
+    var fig = exportFigure(chart, gd);
+    return window.Plotly.toImage(fig, {
+      format: format, width: fig.layout.width, height: fig.layout.height, scale: format === "png" ? 2 : 1
+    });
+  }
+
+  function download(chart, gd, format) {
+    return exportImage(chart, gd, format).then(function (url) {
+      var a = document.createElement("a");
+      var value = chart._nea.value;
+      a.href = url;
+      a.download = chart.getAttribute("data-chart") + (value ? "-" + value : "") + "." + format;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      return url;
+    });
+  }
+
+  // ---- re-layout when the chart's width crosses the narrow threshold ----
+  // plotly.js's own "responsive" resize is off (themed): it redrew the wide layout at a
+  // phone's width before the narrow one came, with negative sizes. One observer does both.
+  function watchSize(chart) {
+    if (chart._neaWatch || !("ResizeObserver" in window)) return;
+    var timer = null;
+    var width = chart.clientWidth;
+    chart._neaWatch = new ResizeObserver(function () {
+      if (chart.clientWidth === width) return;
+      width = chart.clientWidth;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var gd = chart.querySelector(".nea-chart-plot");
+        var state = chart._nea;
+        if (!state || !state.base || !gd._fullLayout) return;
+        if (isNarrow(gd) !== state.base.narrow) {
+          retheme(chart);
+        } else {
+          window.Plotly.Plots.resize(gd);
+        }
+      }, 100);
+    });
+    chart._neaWatch.observe(chart);
+  }
+  // END tooltips, print, addresses, share and export
+  // ==========================================================================================
+
   // ------------------------------------------------------------------------------------------
   // drawing
 
@@ -354,6 +845,8 @@
     if (chart._nea) return chart._nea.drawn;
     var state = chart._nea = { theme: null, focus: null };
     var plot = chart.querySelector(".nea-chart-plot");
+    // readers' issue (slow 4G): say that the chart is on its way while plotly.js loads
+    if (!window.Plotly) chart.setAttribute("data-drawn", "loading");
     state.drawn = loadPlotly().then(function (Plotly) {
       state.base = baseSpec(chart, plot);
       state.names = state.base.names || null;
@@ -363,9 +856,17 @@
         plot.on("plotly_afterplot", function () { operable(chart, plot); });
         plot.on("plotly_animated", function () { operable(chart, plot); });
         plot.on("plotly_sliderchange", function () { operable(chart, plot); });
+        plot.on("plotly_animatingframe", function () { syncState(chart, plot); });
+        plot.on("plotly_buttonclicked", function () { syncState(chart, plot); });
         plot.on("plotly_animationinterrupted", function () { interruptions += 1; });
+        plot.on("plotly_hover", function (data) { showTip(chart, plot, data); });
+        plot.on("plotly_unhover", hideTip);
         operable(chart, plot);
         chart.setAttribute("data-chart-theme", state.theme);
+        return fromAddress(chart, plot);
+      }).then(function () {
+        toolbar(chart, plot);
+        watchSize(chart);
         chart.setAttribute("data-drawn", "true");
       });
     }).catch(function (error) {
@@ -380,12 +881,17 @@
     var state = chart._nea;
     if (!state || !state.base || chart.getAttribute("data-drawn") !== "true") return;
     var theme = pageTheme();
-    if (theme === state.theme) return;
-    state.theme = theme;
     var gd = chart.querySelector(".nea-chart-plot");
+    // readers' issue (resize): the narrow layout follows the chart's width, both ways
+    var narrow = isNarrow(gd);
+    if (theme === state.theme && narrow === state.base.narrow) return;
+    if (narrow !== state.base.narrow && gd.clientWidth > 0) state.base = baseSpec(chart, gd);
+    state.theme = theme;
     var where = controlsState(gd);
     var spec = themed(state.base, theme);
     state.drawn = window.Plotly.react(gd, spec).then(function () {
+      return window.Plotly.Plots.resize(gd);
+    }).then(function () {
       return restore(gd, spec.layout, where);
     }).then(function () {
       operable(chart, gd);
@@ -427,7 +933,14 @@
   function init() {
     charts = Array.prototype.slice.call(document.querySelectorAll(".nea-chart"));
     if (!charts.length) return;
-    window.neaCharts = { drawAll: drawAll, theme: pageTheme };
+    window.neaCharts = {
+      drawAll: drawAll,
+      theme: pageTheme,
+      // readers' issue: tests read an exported image's SVG without a download dialogue
+      exportImage: function (chart, format) {
+        return exportImage(chart, chart.querySelector(".nea-chart-plot"), format || "svg");
+      }
+    };
     window.addEventListener("unhandledrejection", function (event) {
       if (event.reason === undefined && interruptions > 0) {
         interruptions -= 1;
@@ -462,6 +975,21 @@
     // Printing: draw what is not drawn yet (the print preview waits for no one, but a second
     // print of the page has every chart).
     window.addEventListener("beforeprint", drawAll);
+    // Readers' issue (print): redraw light for print, back to the page's theme after.
+    window.addEventListener("beforeprint", function () { printFlag = true; follow(); });
+    window.addEventListener("afterprint", function () { printFlag = false; follow(); });
+    if (window.matchMedia) {
+      var print = window.matchMedia("print");
+      if (print.addEventListener) print.addEventListener("change", follow);
+    }
+    // Readers' issue (slow 4G): a chart the address links to (#fig-..., #nea-chart-...) is
+    // wanted at once: fetch plotly.js now rather than after the page's load event.
+    var linked = linkedChart();
+    if (linked) draw(linked);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hideTip();
+    });
+    window.addEventListener("scroll", hideTip, { passive: true });
     if (document.readyState === "complete") start();
     else window.addEventListener("load", start);
   }
