@@ -34,7 +34,8 @@ CHART_PAGES: dict[str, list[set[str]]] = {
     "book/02-strategic-thought/figure-administrations.html": [{"bar", "scatter"}],
     "book/03-lee-government/figure-global-korea.html": [{"scatter"}],
     "book/04-security-cooperation/figure-membership-matrix.html": [{"scatter"}],
-    "book/04-security-cooperation/figure-institution-overlap.html": [{"heatmap", "scatter"}]  # the cell numbers are a text layer,
+    # The cell numbers are a text layer (scatter) over the heatmaps.
+    "book/04-security-cooperation/figure-institution-overlap.html": [{"heatmap", "scatter"}],
     "book/06-after-2009.html": [{"scatter"}],
     "book/06-after-2009/figure-agenda-history.html": [{"bar"}],
 }
