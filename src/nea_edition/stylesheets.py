@@ -116,10 +116,13 @@ def page_stylesheets(html: str, page: str) -> list[tuple[re.Match[str], str | No
             continue
         href = attrs.get("href", "")
         plain = not set(attrs) - PLAIN_ATTRIBUTES
-        local = href and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", href, re.I)
+        local = href and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", href, re.I)
         if plain and local:
             path = href.split("?", 1)[0].split("#", 1)[0]
-            found.append((match, posixpath.normpath(posixpath.join(posixpath.dirname(page), path))))
+            # Root-relative links (the 404 page's, which must work at any depth) name the file
+            # from the site's root.
+            base = "" if path.startswith("/") else posixpath.dirname(page)
+            found.append((match, posixpath.normpath(posixpath.join(base, path.lstrip("/")))))
         else:
             found.append((match, None))
     return found
@@ -155,7 +158,16 @@ def bundle_site(site: Path) -> int:
     for path, (key, links) in plans.items():
         html = path.read_text(encoding="utf-8")
         page = path.relative_to(site).as_posix()
-        href = posixpath.relpath(names[key], posixpath.dirname(page) or ".")
+        rooted = any(
+            'href="/' in match.group(0) and 'href="//' not in match.group(0)
+            for match, name in links
+            if name
+        )
+        href = (
+            "/" + names[key]
+            if rooted
+            else posixpath.relpath(names[key], posixpath.dirname(page) or ".")
+        )
         out, last, first = [], 0, True
         for match, name in links:
             if not name:
