@@ -269,7 +269,7 @@ def test_key_events_are_numbered_on_lanes_that_never_overlap(
     assert list(key.text) == ["1"] and key.customdata[0][1] == "APEC &lt;b&gt;"
     assert "Key events" in list(fig.layout.yaxis.categoryarray)
     text = figures.administrations_summary(administrations, labelled)
-    assert "The 1 key events, numbered on their own row, are: 1, 1989-11-06: APEC <b>." in text
+    assert "1. 1989-11-06: APEC <b>." in text
 
 
 # ----------------------------------------------------------------------------------------------
@@ -392,11 +392,13 @@ def test_overlap_figure_prints_counts_and_escapes(shared, institutions) -> None:
     fig = figures.institution_overlap_figure(
         [("2009", shared, sizes), ("2026", shared, sizes)], institutions
     )
-    assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
-    assert [t.visible for t in fig.data] == [True, False]
+    # One heatmap per year, then each year's cell numbers as a text layer in the ink that
+    # contrasts most with its cell (black or white, at least 4.5:1).
+    assert [t.type for t in fig.data] == ["heatmap", "heatmap", "scatter", "scatter"]
+    assert [t.visible for t in fig.data] == [True, False, True, False]
     heat = fig.data[0]
     assert list(heat.x) == ["SPT", "ARF", "OSCE"]  # Northeast Asia first, Europe last
-    assert heat.texttemplate == "%{z}"
+    assert fig.data[2].mode == "text" and "6" in [str(v) for v in fig.data[2].text]
     assert heat.z[0][0] == 6 and heat.z[0][1] == 6 and heat.z[2][2] == 56
     assert heat.zmax == 6  # the scale stops at the largest pair, not at a body's own size
     assert len(fig.layout.updatemenus[0].buttons) == 2
@@ -462,7 +464,7 @@ def test_global_korea_chart_and_table_from_tables(circles: pd.DataFrame) -> None
     tables = data.Tables(empty, empty, empty, empty, empty, empty, global_korea_circles=circles)
     chart = figures.global_korea_chart(tables)
     assert chart.name == "global-korea"
-    assert chart.narrow_layout == {"height": 420, "font": {"size": 10}}
+    assert chart.narrow_layout["height"] == 420 and chart.narrow_layout["font"] == {"size": 10}
     # the rings have their own dark-mode ramp; the core stays the strongest
     assert chart.dark_colours and set(chart.dark_colours) <= {c.lower() for c in RING_FILLS}
     assert chart.summary == figures.global_korea_summary(circles)
@@ -590,7 +592,10 @@ def test_every_chart_follows_the_theme(real_charts) -> None:
         used = {c.lower() for c in _colours(spec) if c}  # (colorbar.ticks is "")
         # colour scales are data colours (cividis for the overlap)
         scales = {c.lower() for t in spec["data"] for c in _colours(t.get("colorscale", []), True)}
-        stray = used - tokens - data_colours - scales - set(swaps)
+        # The overlap's cell numbers are black or white by their cell's colour (a data colour
+        # that dark mode does not swap), so they keep their contrast in both modes.
+        cell_inks = {"black", "white"} if name == "overlap" else set()
+        stray = used - tokens - data_colours - scales - set(swaps) - cell_inks
         assert not stray, f"{name}: colours that ignore the theme: {sorted(stray)}"
         assert set(swaps) <= used, name  # the page carries only the swaps it needs
         dark = _swap({k: spec[k] for k in ("data", "layout", "frames") if k in spec}, swaps)
@@ -611,9 +616,14 @@ def test_every_chart_follows_the_theme(real_charts) -> None:
 def test_the_placeholder_reserves_the_charts_height(real_charts) -> None:
     html = real_charts["global-korea"]._repr_html_()
     assert "--nea-chart-height:640px;--nea-chart-height-narrow:420px" in html
-    html = real_charts["membership"]._repr_html_()
-    height = int(real_charts["membership"].figure.layout.height)
-    assert f"--nea-chart-height:{height}px;--nea-chart-height-narrow:{height}px" in html
+    matrix = real_charts["membership"]
+    height = int(matrix.figure.layout.height)
+    narrow = int(matrix.narrow_layout["height"])  # 18 px rows on a phone
+    assert narrow <= height
+    assert (
+        f"--nea-chart-height:{height}px;--nea-chart-height-narrow:{narrow}px"
+        in matrix._repr_html_()
+    )
 
 
 def test_no_button_reaches_another_origin() -> None:
