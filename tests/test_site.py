@@ -222,4 +222,26 @@ def test_theme_css_block_is_the_one_layout_html_repeats() -> None:
     ours = css_block((ROOT / "book" / "_templates" / "layout.html").read_text(encoding="utf-8"))
     dropped = "{{ _webpack.head_js_preload() }}"
     assert dropped in upstream, "the theme no longer preloads scripts here: drop the override"
-    assert [line for line in upstream if line != dropped] == ours
+    # Ours also replaces the theme's mode script with one that resolves "auto" before the first
+    # paint: the theme's must still be the two lines ours stands in for.
+    fallback = '|| "{{ default_mode }}";'
+    replaced = [
+        f'document.documentElement.dataset.mode = localStorage.getItem("mode") {fallback}',
+        f'document.documentElement.dataset.theme = localStorage.getItem("theme") {fallback}',
+    ]
+    assert script_body(upstream) == replaced, "the theme's mode script changed: update ours"
+    assert without_script([line for line in upstream if line != dropped]) == without_script(ours)
+
+
+def script_body(lines: list[str]) -> list[str]:
+    """The lines inside the block's first ``<script>`` element."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("<script"))
+    end = next(i for i, line in enumerate(lines) if i > start and line == "</script>")
+    return lines[start + 1 : end]
+
+
+def without_script(lines: list[str]) -> list[str]:
+    """The block's lines less its first ``<script>`` element."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("<script"))
+    end = next(i for i, line in enumerate(lines) if i > start and line == "</script>")
+    return lines[:start] + lines[end + 1 :]
