@@ -66,6 +66,8 @@ SPECIAL_DESCRIPTIONS = {
     "genindex": "Index of the persons, institutions, agreements and concepts the edition "
     "discusses, with the pages that discuss them.",
     "search": "Search the pages of the analytic edition of Northeast Asian Regionalism in Korea.",
+    "404": "This address is not a page of the analytic edition of Northeast Asian Regionalism in "
+    "Korea; search it, or start from its contents.",
 }
 SCHEMA = "https://schema.org"
 
