@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
-from helpers import ROOT, chromium_missing_reason
+from helpers import ROOT, chromium_missing_reason, watch_page
 
 from nea_edition import build as book_build
 
@@ -71,40 +71,6 @@ VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, 
 MODES = ("light", "dark")
 
 
-def _watch(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """Collect console errors and warnings, uncaught exceptions and requests elsewhere."""
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.on(
-        "request",
-        lambda req: (
-            problems.append(f"request to another origin: {req.url}")
-            if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(req.url).netloc != origin
-            else None
-        ),
-    )
-    page.on(
-        "requestfailed",
-        lambda req: (
-            problems.append(f"failed request: {req.url} ({req.failure})")
-            # nea-charts.js fetches plotly.js late: leaving the page before it arrived
-            # cancels it, as any browser does. Not a fault.
-            if not (req.failure == "net::ERR_ABORTED" and "/_static/plotly-" in req.url)
-            else None
-        ),
-    )
-    return problems
-
-
 @pytest.fixture(scope="session")
 def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> dict:
     """One visit of every page in each viewport and mode, shared by every check that needs it.
@@ -132,7 +98,7 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
             )
             for path in site_pages(site_dir):
                 page = context.new_page()
-                problems = _watch(page, origin)
+                problems = watch_page(page, origin)
                 response = page.goto(f"{site_url}/{path}", wait_until="load")
                 if response is None or not response.ok:
                     problems.append(f"HTTP {response and response.status}")

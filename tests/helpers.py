@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -189,3 +190,37 @@ def tree_digest(site: Path) -> dict[str, str]:
         for path in sorted(site.rglob("*"))
         if path.is_file()
     }
+
+
+def watch_page(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect console errors and warnings, uncaught exceptions and requests elsewhere."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    page.on(
+        "request",
+        lambda req: (
+            problems.append(f"request to another origin: {req.url}")
+            if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(req.url).netloc != origin
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda req: (
+            problems.append(f"failed request: {req.url} ({req.failure})")
+            # nea-charts.js fetches plotly.js late: leaving the page before it arrived
+            # cancels it, as any browser does. Not a fault.
+            if not (req.failure == "net::ERR_ABORTED" and "/_static/plotly-" in req.url)
+            else None
+        ),
+    )
+    return problems

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import toc_files
+from helpers import toc_files, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,35 +22,7 @@ def open_page(browser, url: str, *, width: int = 1280):
     """Open `url`; collect console errors, page errors and requests to other origins."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     origin = urlsplit(url).netloc
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type in ("error", "warning") and "Permissions policy" not in msg.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.on(
-        "request",
-        lambda req: (
-            problems.append(f"request to another origin: {req.url}")
-            if urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(req.url).netloc != origin
-            else None
-        ),
-    )
-    page.on(
-        "requestfailed",
-        lambda req: (
-            problems.append(f"failed request: {req.url} ({req.failure})")
-            # nea-charts.js fetches plotly.js late, after the page's load event: moving on to
-            # the next page before it arrived cancels it, as any browser does. Not a fault.
-            if not (req.failure == "net::ERR_ABORTED" and "/_static/plotly-" in req.url)
-            else None
-        ),
-    )
+    problems = watch_page(page, origin)
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
     return page, problems

@@ -10,24 +10,14 @@ import functools
 import gzip
 import http.server
 import io
-import os
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-CHROMIUM = Path(os.environ.get("NEA_CHROMIUM", "/usr/bin/chromium"))
-#: Headless and offline: without the background-networking flags Chromium keeps trying to reach
-#: Google's services, which a machine without general internet access refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+# The browser and its offline flags are the PDF printer's (one place for both).
+from nea_edition.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported to tests)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
