@@ -79,6 +79,8 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
 )
+#: Lighthouse's four categories, each scored 0-100 in the tables (perf., a11y, best practices, SEO).
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 #: Lighthouse audit id -> key in the results.
 METRICS = {
     "first-contentful-paint": "fcp_ms",
@@ -394,8 +396,10 @@ def lighthouse(url: str, out: Path) -> dict[str, Any]:
 
 def summarise(lhr: dict[str, Any], base: str) -> dict[str, Any]:
     """One audit's numbers, and which protocols its requests came over."""
-    perf = lhr["categories"]["performance"]["score"]
-    run: dict[str, Any] = {"performance": None if perf is None else round(perf * 100)}
+    run: dict[str, Any] = {}
+    for category in CATEGORIES:
+        score = lhr["categories"].get(category, {}).get("score")
+        run[category] = None if score is None else round(score * 100)
     for audit_id, key in METRICS.items():
         value = lhr["audits"].get(audit_id, {}).get("numericValue")
         run[key] = None if value is None else (int(value) if key == "bytes" else round(value, 3))
@@ -509,7 +513,7 @@ def stats(values: list[float | None]) -> dict[str, float] | None:
 
 
 def aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    keys = ["performance", *METRICS.values(), "requests"]
+    keys = [*CATEGORIES, *METRICS.values(), "requests"]
     return {k: stats([r[k] for r in runs]) for k in keys}
 
 
@@ -535,12 +539,14 @@ def fmt(stat: dict[str, float] | None, kind: str) -> str:
 
 def table(rows: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
     lines = [
-        "| page | site | perf. | FCP (ms) | LCP (ms) | TBT (ms) | CLS | kB | requests |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | site | perf. | a11y | b. p. | SEO | FCP (ms) | LCP (ms) | TBT (ms) | CLS | kB"
+        " | requests |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page, name, agg in rows:
+        scores = " | ".join(fmt(agg.get(c), "n") for c in CATEGORIES)
         lines.append(
-            f"| {page} | {name} | {fmt(agg['performance'], 'n')} | {fmt(agg['fcp_ms'], 'n')}"
+            f"| {page} | {name} | {scores} | {fmt(agg['fcp_ms'], 'n')}"
             f" | {fmt(agg['lcp_ms'], 'n')} | {fmt(agg['tbt_ms'], 'n')} | {fmt(agg['cls'], 'cls')}"
             f" | {fmt(agg['bytes'], 'kb')} | {fmt(agg['requests'], 'n')} |"
         )
