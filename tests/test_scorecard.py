@@ -172,6 +172,8 @@ def test_agreement_of_the_small_tables(small: data.Tables) -> None:
         "coders-disagreed": 1,
         "coders-percent": "66.7",
         "coders-kappa": "0.50",
+        "reviewed-items": 0,
+        "review-changed": 0,
     }
 
 
@@ -191,6 +193,29 @@ def test_disagreements_list_each_with_its_reconciliation(small: data.Tables) -> 
     assert pd.isna(both.loc["summit", "reconciled"])
 
 
+def test_a_review_changes_the_final_status_but_not_the_agreement() -> None:
+    # summit (agreed: realised) is reviewed as partly realised, dialogue (agreed) is reviewed
+    # and kept, talks (reconciled: stalled) is reviewed as not realised.
+    reviews = [
+        ("summit", "review", "partly-realised", "Only one of the two summits counts."),
+        ("dialogue", "review", "not-realised", "Checked again; the coding holds."),
+        ("talks", "review", "not-realised", "The talks never became a body."),
+    ]
+    tables = small_tables(CODINGS + reviews, HISTORY)
+    tables.agenda["status"] = statuses(["not-realised", "not-realised", "partly-realised"])
+    both = data.codings_by_item(tables).set_index("id")
+    assert both["reviewed"].tolist() == ["not-realised", "not-realised", "partly-realised"]
+    assert both.loc["talks", "review_note"] == "The talks never became a body."
+    assert both.loc["talks", "reconciled"] == "stalled"
+    assert (both["reviewed"] == both["final"]).all()
+    figures = data.agreement_figures(tables)
+    # the agreement is the coders' own, as before the review
+    assert figures["coders-agreed"] == 2 and figures["coders-kappa"] == "0.50"
+    assert (figures["reviewed-items"], figures["review-changed"]) == (3, 2)
+    # the disagreements table still shows how the reconciliation settled talks
+    assert data.disagreements(tables).loc["A1", "reconciled"] == "stalled"
+
+
 def test_no_disagreement_gives_an_empty_table_and_full_agreement() -> None:
     agreed = [c for c in CODINGS if c[1] != "reconciliation" and c[0] != "talks"] + [
         ("talks", "coder-a", "stalled", ""),
@@ -208,7 +233,14 @@ def test_the_real_codings_agree_with_the_agenda(tables: data.Tables) -> None:
     differ = both[both["coder-a"] != both["coder-b"]]
     reconciled = tables.agenda_codings[tables.agenda_codings["coder"] == "reconciliation"]
     assert len(differ) == len(reconciled) == data.agreement(tables)["disagreed"]
-    assert (differ["reconciled"] == differ["final"]).all()
+    # the final status is the review's, else the reconciliation's, else the agreed one
+    reviewed = both["reviewed"].notna()
+    assert (both.loc[reviewed, "reviewed"] == both.loc[reviewed, "final"]).all()
+    unreviewed = differ[differ["reviewed"].isna()]
+    assert (unreviewed["reconciled"] == unreviewed["final"]).all()
+    agreed = both[(both["coder-a"] == both["coder-b"]) & ~reviewed]
+    assert (agreed["coder-a"] == agreed["final"]).all()
+    assert both.loc[reviewed, "review_note"].astype(str).str.strip().astype(bool).all()
     assert len(data.disagreements(tables)) == len(differ)
 
 

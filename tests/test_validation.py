@@ -1058,6 +1058,110 @@ def test_where_the_coders_agree_they_give_the_final_status(root: Path) -> None:
     )
 
 
+# A review row (coder "review") rescores an item after the coding, agreed or reconciled: its
+# status and rule are agenda.csv's, and its note says why. The coders' rows stay as they were.
+
+REVIEW = "security-dialogue,review,stalled,talks-stopped,The dialogue was agreed and then lapsed."
+
+
+def review_security_dialogue(root: Path) -> None:
+    """security-dialogue (agreed: not-realised) reviewed as stalled, in every table."""
+    set_line(
+        root,
+        "agenda",
+        3,
+        "security-dialogue,book/05-conclusion,proposal,Seoul should keep pressing for a "
+        "Northeast Asian security dialogue.,ROK;regional states,region-wide,security,stalled,"
+        "talks-stopped,2009-12-31,No official dialogue of the six was founded.,"
+        "1994-arf-som-paper;2009-global-korea-strategy,kim2009regionalism;"
+        "https://www.example.org/record,",
+    )
+    set_line(root, "agenda_history", 4, "security-dialogue,2009-12-31,stalled,,Fixture row.")
+
+
+def test_a_review_may_change_an_agreed_status(root: Path) -> None:
+    review_security_dialogue(root)
+    # without the review row, the agreed coding must be agenda.csv's status
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        5,
+        "status",
+        "not-realised",
+        "coding-not-final",
+    )
+    add_line(root, "agenda_codings", REVIEW)
+    assert run(root) == []
+
+
+def test_a_review_may_change_a_reconciled_status(root: Path) -> None:
+    set_line(
+        root, "agenda", 2, agenda_row(rule="forecast-failed").replace(",stalled,", ",not-realised,")
+    )
+    set_line(root, "agenda_history", 2, "talks-grow,2009-12-01,not-realised,,")
+    line = add_line(
+        root, "agenda_codings", "talks-grow,review,not-realised,forecast-failed,It never met."
+    )
+    assert line == 7
+    assert run(root) == []
+    # the review, not the reconciliation, is then the final word
+    path = root / "data" / "agenda_codings.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:6]) + "\n", encoding="utf-8")
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        6,
+        "status",
+        "stalled",
+        "reconciliation-status",
+    )
+
+
+def test_a_review_gives_the_final_status_and_rule_and_says_why(root: Path) -> None:
+    review_security_dialogue(root)
+    add_line(root, "agenda_codings", "security-dialogue,review,not-realised,never-taken-up,")
+    problems = run(root)
+    assert [located(p) for p in problems] == [
+        ("data/agenda_codings.csv", 7, "note", "", "review-note"),
+        ("data/agenda_codings.csv", 7, "rule", "never-taken-up", "review-rule"),
+        ("data/agenda_codings.csv", 7, "status", "not-realised", "review-status"),
+    ]
+    assert "(stalled)" in problems[2].message and "(talks-stopped)" in problems[1].message
+
+
+def test_a_review_that_keeps_the_status_is_allowed(root: Path) -> None:
+    add_line(
+        root,
+        "agenda_codings",
+        "security-dialogue,review,not-realised,never-taken-up,Checked again; the coding holds.",
+    )
+    assert run(root) == []
+
+
+def test_an_item_has_one_review_at_most(root: Path) -> None:
+    review_security_dialogue(root)
+    add_line(root, "agenda_codings", REVIEW)
+    add_line(root, "agenda_codings", REVIEW)
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        8,
+        "item+coder",
+        "security-dialogue+review",
+        "duplicate-key",
+    )
+
+
+def test_a_review_is_not_a_coder(root: Path) -> None:
+    # a review does not stand in for a missing coding
+    set_line(root, "agenda_codings", 4, REVIEW)
+    review_security_dialogue(root)
+    assert located(only(run(root))) == (
+        "data/agenda_codings.csv",
+        None,
+        "item",
+        "security-dialogue",
+        "coding-missing",
+    )
+
+
 def test_a_coding_names_an_item_of_the_agenda(root: Path) -> None:
     add_line(root, "agenda_codings", "talks-shrink,coder-a,stalled,talks-stopped,")
     assert located(only(run(root))) == (

@@ -1002,9 +1002,11 @@ def _agenda_scale(descriptor: dict[str, Any]) -> set[str] | None:
 PAPER_DATE = "2009-12-01"
 
 #: The two independent coders of ``agenda_codings.csv``; the third value of its ``coder``
-#: column, ``RECONCILIATION``, gives the final status where they differ.
+#: column, ``RECONCILIATION``, gives the final status where they differ, and the fourth,
+#: ``REVIEW``, a later review's status and rule for any item, which then is the final one.
 CODERS: tuple[str, str] = ("coder-a", "coder-b")
 RECONCILIATION = "reconciliation"
+REVIEW = "review"
 
 
 def _scorecard_problems(
@@ -1017,8 +1019,10 @@ def _scorecard_problems(
     * a rule that yields a status is cited only by rows of that status, and a rule limited to
       one kind of item only by items of that kind (in agenda.csv and agenda_codings.csv);
     * coder-a and coder-b each code every item (once: the primary key); a reconciliation row
-      exists exactly where they gave different statuses and gives agenda.csv's status, with a
-      note; where they agree, their status is agenda.csv's;
+      exists exactly where they gave different statuses, with a note; a review row (at most
+      one, by the primary key) may exist for any item, with a note; agenda.csv's status is the
+      review's where there is one (and its rule the review's), else the reconciliation's, else
+      the status both coders gave;
     * every item has a history; its rows run in strictly increasing date order from
       2009-12-01 (the schema's minimum) and each changes the status; the last is the item's
       status in agenda.csv and none is dated after its as_of; every event it cites exists and
@@ -1097,6 +1101,15 @@ def _scorecard_problems(
                 table_problem(
                     codings, line, "note", "", "reconciliation-note", "say why this status won"
                 )
+            if record["coder"].strip() == REVIEW and not record["note"].strip():
+                table_problem(
+                    codings,
+                    line,
+                    "note",
+                    "",
+                    "review-note",
+                    "say why the review scored the item so (what the codebook and the record show)",
+                )
         for item in items:
             for coder in CODERS:
                 if coder not in coded.get(item, {}):
@@ -1117,7 +1130,7 @@ def _scorecard_problems(
             final = on_scale(items[item]["status"]) if item in items else None
             if a_status is None or b_status is None:
                 continue
-            reconciled = by_coder.get(RECONCILIATION)
+            reconciled, reviewed = by_coder.get(RECONCILIATION), by_coder.get(REVIEW)
             if a_status != b_status and reconciled is None:
                 table_problem(
                     codings,
@@ -1138,7 +1151,12 @@ def _scorecard_problems(
                     f"coder-a and coder-b agree ({a_status}): a reconciliation row is only "
                     "for items where they differ",
                 )
-            elif a_status == b_status and final is not None and a_status != final:
+            elif (
+                a_status == b_status
+                and reviewed is None
+                and final is not None
+                and a_status != final
+            ):
                 table_problem(
                     codings,
                     b_line,
@@ -1147,7 +1165,7 @@ def _scorecard_problems(
                     "coding-not-final",
                     f"both coders gave {a_status} but agenda.csv says {final}",
                 )
-            if reconciled is not None and final is not None:
+            if reconciled is not None and reviewed is None and final is not None:
                 r_line, r = reconciled
                 if on_scale(r["status"]) and r["status"].strip() != final:
                     table_problem(
@@ -1158,6 +1176,30 @@ def _scorecard_problems(
                         "reconciliation-status",
                         f"the reconciled status is the final one in agenda.csv ({final})",
                     )
+        for item, by_coder in coded.items():
+            if REVIEW not in by_coder or item not in items:
+                continue
+            v_line, v = by_coder[REVIEW]
+            final_rule = items[item]["rule"].strip()
+            if v["rule"].strip() != final_rule:
+                table_problem(
+                    codings,
+                    v_line,
+                    "rule",
+                    v["rule"].strip(),
+                    "review-rule",
+                    f"the review's rule is the one agenda.csv names ({final_rule})",
+                )
+            final = on_scale(items[item]["status"])
+            if on_scale(v["status"]) and final is not None and v["status"].strip() != final:
+                table_problem(
+                    codings,
+                    v_line,
+                    "status",
+                    v["status"].strip(),
+                    "review-status",
+                    f"the reviewed status is the final one in agenda.csv ({final})",
+                )
 
     if history is not None:
         event_dates = (

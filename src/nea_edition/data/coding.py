@@ -1,13 +1,17 @@
 """The scorecard's codebook and its independent codings: how far the coders agreed, computed.
 
 ``data/agenda_codings.csv`` holds two independent codings of every item of the agenda
-(``coder-a``, ``coder-b``) and, where they gave different statuses, a ``reconciliation`` row
-with the final status and why. This module measures their agreement over the statuses
-(percent agreement and Cohen's kappa), lists the disagreements with how each was settled, and
+(``coder-a``, ``coder-b``), where they gave different statuses a ``reconciliation`` row
+with the final status and why, and, for any item a later review rescored, a ``review`` row
+with the final status and why. This module measures the two coders' agreement over their own
+statuses (percent agreement and Cohen's kappa: neither the reconciliation nor the review
+enters it), counts what the review changed, lists the disagreements with how each was
+settled, and
 gives the codebook (``data/agenda_rules.csv``) and the statements not scored
 (``data/agenda_excluded.csv``) in the form the afterword shows, so that no number or list on
 the page is typed. Validation guarantees what these functions assume: both coders code every
-item once, and a reconciliation row exists exactly where they differ.
+item once, a reconciliation row exists exactly where they differ, and an item has at most
+one review row, whose status is agenda.csv's.
 
 Cohen's kappa is written out here, a few lines, rather than imported: no dependency of the
 edition computes it (scikit-learn and statsmodels are not in the lock, and would be heavy for
@@ -28,6 +32,7 @@ from nea_edition.data.tables import Tables
 #: The two independent coders, in the order the tables show them.
 CODERS: tuple[str, str] = ("coder-a", "coder-b")
 RECONCILIATION = "reconciliation"
+REVIEW = "review"
 
 
 def percent_agreement(a: Iterable[Hashable], b: Iterable[Hashable]) -> float:
@@ -62,7 +67,8 @@ def codings_by_item(tables: Tables) -> pd.DataFrame:
 
     Columns: ``number`` (A1, ...), ``id``, ``item`` (its text), ``coder-a``, ``coder-b``,
     ``reconciled`` (the reconciliation's status, missing where the coders agreed), ``final``
-    (agenda.csv's status) and ``why`` (the reconciliation's note).
+    (agenda.csv's status), ``why`` (the reconciliation's note), ``reviewed`` (a later review's
+    status, missing where there was no review) and ``review_note`` (the review's reason).
     """
     items = agenda_items(tables)
     codings = tables.agenda_codings.assign(
@@ -72,6 +78,7 @@ def codings_by_item(tables: Tables) -> pd.DataFrame:
     )
     wide = codings.pivot(index="item", columns="coder", values="status")
     notes = codings[codings["coder"] == RECONCILIATION].set_index("item")["note"]
+    review_notes = codings[codings["coder"] == REVIEW].set_index("item")["note"]
     frame = pd.DataFrame(
         {
             "number": items["number"],
@@ -82,6 +89,8 @@ def codings_by_item(tables: Tables) -> pd.DataFrame:
             "reconciled": items["id"].map(wide.get(RECONCILIATION, pd.Series(dtype=str))),
             "final": items["status"].astype(str),
             "why": items["id"].map(notes),
+            "reviewed": items["id"].map(wide.get(REVIEW, pd.Series(dtype=str))),
+            "review_note": items["id"].map(review_notes),
         }
     )
     return frame.reset_index(drop=True)
@@ -148,13 +157,21 @@ def agreement_figures(tables: Tables) -> dict[str, int | str]:
     ``coded-items``, ``coders-agreed`` and ``coders-disagreed`` (counts); ``coders-percent``
     (percent agreement to one decimal, without a trailing ``.0``); ``coders-kappa`` (Cohen's
     kappa to two decimals, or "undefined" when both coders gave every item the same status).
+    The review, which the agreement leaves out: ``reviewed-items`` (items with a review row)
+    and ``review-changed`` (those whose status the review changed from the reconciled one, or
+    from the one both coders gave).
     """
     numbers = agreement(tables)
     kappa = float(numbers["kappa"])
+    both = codings_by_item(tables)
+    reviewed = both[both["reviewed"].notna()]
+    before = reviewed["reconciled"].where(reviewed["reconciled"].notna(), reviewed[CODERS[0]])
     return {
         "coded-items": int(numbers["items"]),
         "coders-agreed": int(numbers["agreed"]),
         "coders-disagreed": int(numbers["disagreed"]),
         "coders-percent": f"{round(float(numbers['percent']), 1):g}",
         "coders-kappa": "undefined" if math.isnan(kappa) else f"{kappa:.2f}",
+        "reviewed-items": len(reviewed),
+        "review-changed": int((reviewed["reviewed"].astype(str) != before.astype(str)).sum()),
     }
