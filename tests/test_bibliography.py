@@ -213,16 +213,27 @@ def test_references_bib_keeps_where_each_entry_was_checked() -> None:
     edition's old ``verified`` field), each naming at least one page it was checked against.
 
     Entries without an annote are the ones no stored page could be found for (an anonymous
-    interview, unpublished conference papers, the edition itself): they say so in ``note``.
+    interview, unpublished conference papers, works known only from the paper's notes): they say
+    so in ``note``, as "Unverified: ..." or "no public record". The edition's own entry needs
+    neither. (A share of annotated entries was asserted here before; dropping a mirror that was
+    the only record seen must not fail a test, so each unannotated entry is checked instead.)
     """
     text = BIB.read_text(encoding="utf-8")
     assert "verified =" not in text
     entries = [e for e in re.split(r"\n(?=@)", text) if e.startswith("@")]
     annotated = [e for e in entries if "\n  annote = " in e]
-    assert len(annotated) >= len(entries) * 3 // 4
+    assert len(annotated) >= len(entries) // 2
     for entry in annotated:
         annote = entry.split("\n  annote = ", 1)[1]
         assert annote.startswith("{Checked against") and "\\url{" in annote, entry[:60]
+    for entry in entries:
+        if "\n  annote = " in entry or entry.startswith("@misc{editors"):
+            continue
+        note = re.search(r"\n  note = \{(.*?)\},?\n", entry, re.S)
+        said = note.group(1).lower() if note else ""
+        assert "unverified" in said or "no public record" in said, (
+            f"{entry[:60]}: an entry checked against no page says so in its note"
+        )
 
 
 @pytest.mark.parametrize(
