@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import bibtexparser
 import yaml
+from bibtexparser import middlewares
 from bs4 import BeautifulSoup
 from devtools.localserver import CHROMIUM
 
@@ -224,3 +226,23 @@ def watch_page(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
         ),
     )
     return problems
+
+
+def parse_bibtex(text: str) -> list[bibtexparser.model.Entry]:
+    """BibTeX entries as a reference manager reads them (bibtexparser 2, names split)."""
+    library = bibtexparser.parse_string(
+        text,
+        # Names are split before LaTeX is decoded, as BibTeX does: braces keep a body whole.
+        append_middleware=[
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+            middlewares.LatexDecodingMiddleware(),
+        ],
+    )
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return library.entries
+
+
+def field(entry: bibtexparser.model.Entry, name: str) -> object:
+    """One field's value of a parsed BibTeX entry."""
+    return entry.fields_dict[name].value

@@ -7,42 +7,21 @@ buttons put exactly those texts on the clipboard in Chromium.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from pathlib import Path
 
-import bibtexparser
 import pytest
 import rispy
-from bibtexparser import middlewares
 from bs4 import BeautifulSoup
-from helpers import normalise, toc_files
+from helpers import field, normalise, parse_bibtex, toc_files
 
-from nea_edition.site import cite, release
+from nea_edition.citation import release
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def soup_of(site: Path, doc: str) -> BeautifulSoup:
     return BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
-
-
-def parse_bibtex(text: str) -> list[bibtexparser.model.Entry]:
-    library = bibtexparser.parse_string(
-        text,
-        # Names are split before LaTeX is decoded, as BibTeX does: braces keep a body whole.
-        append_middleware=[
-            middlewares.SeparateCoAuthors(),
-            middlewares.SplitNameParts(),
-            middlewares.LatexDecodingMiddleware(),
-        ],
-    )
-    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
-    return library.entries
-
-
-def field(entry: bibtexparser.model.Entry, name: str) -> object:
-    return entry.fields_dict[name].value
 
 
 def works_of(box: BeautifulSoup) -> list[BeautifulSoup]:
@@ -167,32 +146,6 @@ def test_copy_buttons_are_hidden_until_the_script_runs(site_dir: Path) -> None:
             assert button.has_attr("hidden"), doc
 
 
-def test_bibtex_escapes_and_keeps_a_corporate_author_whole() -> None:
-    work = cite.Work(
-        key="x2026y",
-        kind="chapter",
-        title="Trade & Security: 100% {Braces}",
-        authors=(cite.Name("Committee of A and B", corporate=True), cite.Name("Kim", "Sung-han")),
-        year=2026,
-        month=1,
-        container="A Book",
-    )
-    (entry,) = parse_bibtex(cite.to_bibtex(work))
-    assert field(entry, "title") == work.title  # escaped for LaTeX, decoded back whole
-    names = [a.merge_first_name_first for a in field(entry, "author")]
-    assert names == ["{Committee of A and B}", "Sung-han Kim"]
-    (record,) = rispy.loads(cite.to_ris(work))
-    assert record["authors"] == ["Committee of A and B", "Kim, Sung-han"]
-    assert record["title"] == work.title
-
-
-def test_page_slugs_are_unique_file_names() -> None:
-    slugs = [cite.page_slug(doc) for doc in toc_files()]
-    assert len(set(slugs)) == len(slugs)
-    assert cite.page_slug("book/02-strategic-thought/index") == "02-strategic-thought"
-    assert all("/" not in slug for slug in slugs)
-
-
 @pytest.mark.browser
 def test_copy_buttons_put_the_texts_on_the_clipboard(browser, site_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
@@ -220,18 +173,3 @@ def test_copy_buttons_put_the_texts_on_the_clipboard(browser, site_url: str) -> 
     finally:
         context.close()
     assert not errors, errors
-
-
-def test_reference_html_is_escaped() -> None:
-    work = cite.Work(
-        key="k",
-        kind="book",
-        title="<b>Bold</b>",
-        authors=(cite.Name("A"),),
-        year=2026,
-        publisher="P",
-        url="https://example.org/?a=1&b=2",
-    )
-    text = cite.format_reference(work, "plain")
-    assert "<b>" not in text
-    assert html.escape("https://example.org/?a=1&b=2") in text

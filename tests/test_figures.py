@@ -739,7 +739,15 @@ def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    "module", ["pdf.py", "build.py", "site/charts.py", "site/metadata.py", "site/link_repair.py"]
+    "module",
+    [
+        "pdf.py",
+        "build.py",
+        "site/charts.py",
+        "site/metadata.py",
+        "site/link_repair.py",
+        "citation/model.py",
+    ],
 )
 def test_editing_the_build_side_reruns_no_notebook(package_copy: Path, module: str) -> None:
     before = notebook_inputs.code_fingerprint()

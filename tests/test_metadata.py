@@ -16,6 +16,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -28,7 +29,8 @@ from docutils import nodes
 from helpers import PAPER_HEADINGS, make_small_book, normalise, toc_files
 from sphinx.errors import ConfigError
 
-from nea_edition.site import addresses, metadata, release
+from nea_edition.citation import addresses, release
+from nea_edition.site import metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "http://edition.invalid/"  # only to resolve relative URLs; nothing is fetched
@@ -277,26 +279,16 @@ def test_without_a_base_url_there_is_no_canonical_link_sitemap_or_absolute_self_
         assert soup.head.find("meta", attrs={"property": "og:url"}) is None, page.name
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("", None),
-        ("   ", None),
-        ("https://example.org/edition", "https://example.org/edition/"),
-        ("https://example.org/edition///", "https://example.org/edition/"),
-        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000/"),
-    ],
-)
-def test_base_url_is_normalised(value: str, expected: str | None) -> None:
-    assert addresses.normalise_base_url(value) == expected
-
-
-@pytest.mark.parametrize(
-    "value", ["example.org/edition", "/edition/", "ftp://example.org/", "https://x.org/?a=1"]
-)
-def test_a_bad_base_url_is_an_error_naming_the_setting(value: str) -> None:
+def test_a_bad_base_url_stops_the_build_as_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The core's error about the setting reaches Sphinx as a ConfigError naming it."""
+    monkeypatch.setenv(addresses.BASE_URL_ENV, "example.org/edition")
+    config = SimpleNamespace(
+        html_baseurl="", html_theme_options={}, html_context={}, myst_substitutions={}
+    )
     with pytest.raises(ConfigError, match=addresses.BASE_URL_ENV):
-        addresses.normalise_base_url(value)
+        metadata.configure(None, config)  # type: ignore[arg-type]
 
 
 def test_the_pages_workflow_sets_the_base_url() -> None:
@@ -428,6 +420,16 @@ def test_citation_cff_carries_the_sites_version_and_release_date(site_dir: Path)
 def test_the_data_package_carries_the_editions_version() -> None:
     package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["version"] == release.VERSION
+
+
+def test_the_bibliography_entry_of_the_edition_carries_its_version_and_date() -> None:
+    """``references.bib`` repeats the version and date of ``CITATION.cff`` in its note."""
+    from pybtex.database import parse_file
+
+    entry = parse_file(str(ROOT / "references.bib")).entries[release.EDITION_KEY]
+    note = " ".join(entry.fields["note"].split())
+    assert f"Version {release.VERSION}, released {release.RELEASE_DATE.isoformat()}" in note
+    assert entry.fields["year"] == str(release.RELEASE_DATE.year)
 
 
 def test_the_front_page_shows_the_version_and_release_date(site_dir: Path) -> None:

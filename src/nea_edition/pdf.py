@@ -122,10 +122,10 @@ class EditionMeta:
 def edition_meta(root: Path) -> EditionMeta:
     """Title, authors, version, date, abstract and keywords of the edition.
 
-    From ``nea_edition.site.release``, which reads them from ``CITATION.cff``, the one place
+    From ``nea_edition.citation.release``, which reads them from ``CITATION.cff``, the one place
     they are set: the same values the pages' citation metadata show.
     """
-    from nea_edition.site import release
+    from nea_edition.citation import release
 
     title, _, subtitle = release.TITLE.partition(": ")
     return EditionMeta(

@@ -1,9 +1,8 @@
-"""The Sphinx side of the edition, loaded through ``sphinx.extra_extensions`` in ``_config.yml``.
+"""The Sphinx side of the edition: adapters only, each one an extension with ``setup(app)``.
 
-``extension`` (site hygiene, self-hosted charts from ``static/``, data-aware notebook caching),
-``schema_directive`` (the Data page's column tables from ``datapackage.json``),
-``endnotes_directive`` (the endnote concordance and errata), ``citation_style`` (author-year
-citations), ``release`` (the edition's version and date), ``metadata`` (citation metadata in every
-page's head) and ``cite`` (the "Cite this page" boxes).
-None of it runs in a notebook: editing it never re-executes one.
+Every module here is named in ``_config.yml`` (``sphinx.config.extensions``), which is the list
+of what the site loads, in load order; the README's layout says in one line what each holds.
+They read what only the build knows (documents, doctrees, the builder) and call the edition's
+Sphinx-free code (``nea_edition.data``, ``figures``, ``citation``, ``toc``) for everything
+else. None of it runs in a notebook: editing it never re-executes one.
 """

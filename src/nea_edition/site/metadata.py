@@ -1,36 +1,29 @@
-"""Citation metadata in every page's head: Highwire Press tags, schema.org JSON-LD, a
-description, Open Graph, and (with a base URL) canonical links and a sitemap.
+"""Citation metadata in every page's head, and the site's configuration from the edition's facts.
 
-Reference managers and search engines read a page's ``<head>``, not its text. Modelled on
-LSST's technote (``technote/metadata/highwire.py`` and ``opengraph.py``), adapted to a book of
-many pages:
+Reference managers and search engines read a page's ``<head>``, not its text. The tags
+themselves are written by ``nea_edition.citation`` (``meta_tags``: Highwire Press and Open
+Graph; ``jsonld``: schema.org); this adapter reads what only the build knows and adds them to
+every page:
 
-* **Highwire Press** ``citation_*`` tags, which Zotero's connector and Google Scholar read:
-  title, one ``citation_author`` per author, publication date (Google Scholar's
-  ``YYYY/MM/DD``), publisher, language and ``citation_pdf_url`` (the whole edition as one PDF,
-  ``release.PDF_NAME`` at the site's root). Every page but the front page is a chapter of the
-  book, so it also gets ``citation_inbook_title`` and ``citation_book_title`` (Zotero files it
-  as a book section with that book title). The front page *is* the book: it carries no book
-  title of its own, which would make a reference manager file the book as a chapter of itself.
-* **schema.org JSON-LD**: the front page a ``Book``; every other page a ``Chapter``
-  ``isPartOf`` that Book; the Data page also a ``Dataset`` whose ``distribution`` lists the
-  CSV files the page offers for download (read from Sphinx's own download registry, so it
-  lists exactly what the page links to); all of them ``isBasedOn`` the original paper, read
-  from ``references.bib``.
-* **A description** (``<meta name="description">``) from the page's front matter
-  (``description:``) or else its first paragraph of prose, cut at a word near 160 characters,
-  and **Open Graph** ``og:title``, ``og:description``, ``og:type`` and ``og:site_name``.
-  No ``og:image``: the edition's figures are plotly charts drawn in the browser, and a
-  static picture of one can only be made by a browser (kaleido drives Chromium), which the
-  build does not require. A hand-made thumbnail would not be the figure.
+* **What each page is.** The front page is the book (Highwire tags of the book, a JSON-LD
+  ``Book`` listing its pages in reading order); every other page a chapter of it (with its
+  section number); the Data page also the data set, whose ``distribution`` lists the CSV files
+  the page offers for download, read from Sphinx's own download registry so it lists exactly
+  what the page links to. All of them are based on the original paper, read from
+  ``references.bib``. ``citation_pdf_url`` and the JSON-LD's PDF appear only when the build
+  prints the PDF (``release.PDF_NAME`` at the site's root).
+* **A description** (``<meta name="description">``, ``og:description``) from the page's front
+  matter (``description:``) or else its first paragraph of prose, cut at a word near 160
+  characters.
 * **The base URL** is one setting, the environment variable ``NEA_EDITION_BASE_URL``
   (``.github/workflows/pages.yml`` sets it to the Pages address; ``html.baseurl`` in
-  ``_config.yml`` is the fallback). When set, it becomes ``html_baseurl`` (so Sphinx writes
+  ``_config.yml`` is the fallback), read by ``citation.addresses``; a bad value is reported here
+  as a configuration error. When set, it becomes ``html_baseurl`` (so Sphinx writes
   ``<link rel="canonical">``), ``sitemap.xml`` lists every page, and ``citation_pdf_url``,
   ``og:url`` and every URL in the JSON-LD are absolute. When it is not set, none of these
   appear: the PDF and data links stay relative and nothing else changes.
 
-The version and release date (``nea_edition.site.release``) become Sphinx's ``version`` and
+The version and release date (``nea_edition.citation.release``) become Sphinx's ``version`` and
 ``release``, the ``html_context`` values ``edition_version``, ``edition_release_date`` and
 ``edition_version_label``, and the MyST substitutions ``{{ edition_version }}`` and
 ``{{ edition_release_date }}``, for the front page, the Changes page and the PDF.
@@ -42,7 +35,6 @@ paths, no random ids, dictionaries written with sorted keys where order is not m
 from __future__ import annotations
 
 import html
-import json
 import os
 import posixpath
 from pathlib import Path
@@ -51,13 +43,22 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util import logging
+from sphinx.errors import ConfigError
 
 from nea_edition import toc
-from nea_edition.site import cite, release
-from nea_edition.site.addresses import absolute, base_url
-
-logger = logging.getLogger(__name__)
+from nea_edition.citation import addresses, release
+from nea_edition.citation.addresses import absolute, sitemap_xml
+from nea_edition.citation.jsonld import book_ld, chapter_ld, dataset_ld, json_ld_script
+from nea_edition.citation.meta_tags import highwire_tags, meta, opengraph_tags
+from nea_edition.citation.model import (
+    DATA_DOCNAME,
+    Work,
+    dataset_work,
+    edition_work,
+    find_paper,
+    page_work,
+    read_datapackage,
+)
 
 #: Descriptions are cut near this many characters (what search results show).
 DESCRIPTION_LIMIT = 160
@@ -69,7 +70,6 @@ SPECIAL_DESCRIPTIONS = {
     "404": "This address is not a page of the analytic edition of Northeast Asian Regionalism in "
     "Korea; search it, or start from its contents.",
 }
-SCHEMA = "https://schema.org"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -136,200 +136,15 @@ def page_description(metadata: dict[str, Any], doctree: nodes.Node | None) -> st
 
 
 # ----------------------------------------------------------------------------------------------
-# tags
-
-
-def meta(attribute: str, name: str, content: str) -> str:
-    """One ``<meta>`` tag with its content escaped for an attribute value."""
-    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
-
-
-def highwire_date(work: cite.Work) -> str:
-    """Google Scholar's form of a date: ``2026/12/02`` (or ``2009/12``, ``2009``)."""
-    return work.iso_date.replace("-", "/")
-
-
-def highwire_tags(work: cite.Work, *, pdf_url: str | None) -> list[str]:
-    """The Highwire Press ``citation_*`` tags of one page (a chapter or the book itself)."""
-    tags = [meta("name", "citation_title", work.title)]
-    tags += [meta("name", "citation_author", name.inverted) for name in work.authors]
-    tags.append(meta("name", "citation_publication_date", highwire_date(work)))
-    if work.container:
-        tags.append(meta("name", "citation_inbook_title", work.container))
-        tags.append(meta("name", "citation_book_title", work.container))
-    if work.publisher:
-        tags.append(meta("name", "citation_publisher", work.publisher))
-    tags.append(meta("name", "citation_language", work.language))
-    if pdf_url:
-        tags.append(meta("name", "citation_pdf_url", pdf_url))
-    if work.url:
-        tags.append(meta("name", "citation_fulltext_html_url", work.url))
-    return tags
-
-
-def opengraph_tags(
-    *, title: str, description: str | None, og_type: str, url: str | None, date: str | None
-) -> list[str]:
-    """Open Graph: title, description, type, site name, and the URL when there is a base."""
-    tags = [
-        meta("property", "og:title", title),
-        meta("property", "og:type", og_type),
-        meta("property", "og:site_name", release.TITLE),
-    ]
-    if description:
-        tags.insert(1, meta("property", "og:description", description))
-    if url:
-        tags.append(meta("property", "og:url", url))
-    if date and og_type == "book":
-        tags.append(meta("property", "book:release_date", date))
-    elif date and og_type == "article":
-        tags.append(meta("property", "article:published_time", date))
-    return tags
-
-
-# ----------------------------------------------------------------------------------------------
-# JSON-LD
-
-
-def _agent(name: cite.Name) -> dict[str, Any]:
-    if name.corporate or not name.given:
-        return {"@type": "Organization", "name": name.family}
-    return {
-        "@type": "Person",
-        "name": name.natural,
-        "givenName": name.given,
-        "familyName": name.family,
-    }
-
-
-def paper_ld(paper: cite.Work) -> dict[str, Any]:
-    """The original paper as schema.org sees it: a Report by its author, from its publisher."""
-    data: dict[str, Any] = {
-        "@type": "Report",
-        "name": paper.title,
-        "author": [_agent(name) for name in paper.authors],
-        "datePublished": paper.iso_date,
-        "inLanguage": paper.language,
-    }
-    if paper.publisher:
-        data["publisher"] = {"@type": "Organization", "name": paper.publisher}
-    if paper.report_type:
-        data["genre"] = paper.report_type
-    if paper.url:
-        data["url"] = paper.url
-    return data
-
-
-def _common(work: cite.Work) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": work.title,
-        "author": [_agent(name) for name in work.authors],
-        "datePublished": work.iso_date,
-        "inLanguage": work.language,
-        "license": release.LICENSE_URL,
-    }
-    if work.publisher:
-        data["publisher"] = {"@type": "Organization", "name": work.publisher}
-    if work.version:
-        data["version"] = work.version
-    if work.url:
-        data["@id"] = work.url
-        data["url"] = work.url
-    return data
-
-
-def book_ld(
-    book: cite.Work,
-    paper: cite.Work | None,
-    *,
-    pdf_url: str | None,
-    parts: list[tuple[str, str | None]] | None = None,
-) -> dict[str, Any]:
-    """The edition as a schema.org Book; ``parts`` are its pages (name, URL) in reading order."""
-    data = {"@type": "Book", **_common(book), "bookEdition": book.version}
-    if paper is not None:
-        data["isBasedOn"] = paper_ld(paper)
-    if pdf_url:
-        data["encoding"] = {
-            "@type": "MediaObject",
-            "contentUrl": pdf_url,
-            "encodingFormat": "application/pdf",
-        }
-    if parts:
-        data["hasPart"] = [
-            {"@type": "Chapter", "name": name, **({"url": url} if url else {})}
-            for name, url in parts
-        ]
-    return data
-
-
-def chapter_ld(
-    page: cite.Work, book: dict[str, Any], paper: cite.Work | None, description: str | None
-) -> dict[str, Any]:
-    """One page as a schema.org Chapter of the Book."""
-    data: dict[str, Any] = {"@type": "Chapter", **_common(page), "isPartOf": book}
-    if page.chapter:
-        data["position"] = page.chapter
-    if description:
-        data["description"] = description
-    if paper is not None:
-        data["isBasedOn"] = paper_ld(paper)
-    return data
-
-
-def dataset_ld(
-    dataset: cite.Work,
-    datapackage: dict[str, Any],
-    downloads: list[tuple[str, str]],
-    book: dict[str, Any],
-    paper: cite.Work | None,
-) -> dict[str, Any]:
-    """The data set as a schema.org Dataset; ``downloads`` are (file name, URL) of its CSVs."""
-    titles = {
-        resource.get("path"): resource.get("title") or resource.get("name")
-        for resource in datapackage.get("resources", [])
-    }
-    data: dict[str, Any] = {
-        "@type": "Dataset",
-        **_common(dataset),
-        "creator": [_agent(name) for name in dataset.authors],
-        "isPartOf": book,
-        "distribution": [
-            {
-                "@type": "DataDownload",
-                "name": name,
-                "contentUrl": url,
-                "encodingFormat": "text/csv",
-                **({"description": titles[name]} if titles.get(name) else {}),
-            }
-            for name, url in downloads
-        ],
-    }
-    data.pop("author")
-    if datapackage.get("description"):
-        data["description"] = datapackage["description"]
-    if datapackage.get("keywords"):
-        data["keywords"] = list(datapackage["keywords"])
-    if paper is not None:
-        data["isBasedOn"] = paper_ld(paper)
-    return data
-
-
-def json_ld_script(graph: list[dict[str, Any]]) -> str:
-    """The ``<script type="application/ld+json">`` element (``</`` escaped, as JSON allows)."""
-    payload = json.dumps(
-        {"@context": SCHEMA, "@graph": graph}, ensure_ascii=False, separators=(",", ":")
-    )
-    return '<script type="application/ld+json">' + payload.replace("</", "<\\/") + "</script>"
-
-
-# ----------------------------------------------------------------------------------------------
 # Sphinx
 
 
 def configure(app: Sphinx, config: Config) -> None:
     """Base URL -> html_baseurl and sitemap; version -> Sphinx, html_context, substitutions."""
-    base = base_url(config)
+    try:
+        base = addresses.base_url(config.html_baseurl)
+    except addresses.BaseURLError as error:
+        raise ConfigError(str(error)) from error
     config.html_baseurl = base or ""
     repository = os.environ.get(REPOSITORY_ENV, "").strip()
     if repository:
@@ -367,15 +182,6 @@ REPOSITORY_ENV = "NEA_EDITION_REPOSITORY_URL"
 SITEMAP_EXCLUDES = ("search", "genindex")
 
 
-def sitemap_xml(urls: list[str]) -> str:
-    """A sitemaps.org ``urlset`` of these URLs, in the order given."""
-    entries = "".join(f"<url><loc>{html.escape(url)}</loc></url>" for url in urls)
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
-    )
-
-
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``sitemap.xml``: every page of the environment, sorted, when the site has a base URL.
 
@@ -395,15 +201,10 @@ def has_pdf(app: Sphinx) -> bool:
     return app.tags.has("edition_pdf")
 
 
-def _paper(app: Sphinx) -> cite.Work | None:
+def _paper(app: Sphinx) -> Work | None:
     cached = getattr(app, "_nea_paper", False)
     if cached is False:
-        cached = None
-        for name in app.config.bibtex_bibfiles:
-            path = Path(app.srcdir) / name
-            if path.is_file() and release.PAPER_KEY in path.read_text(encoding="utf-8"):
-                cached = cite.paper_work(path)
-                break
+        cached = find_paper(Path(app.srcdir) / name for name in app.config.bibtex_bibfiles)
         app._nea_paper = cached  # type: ignore[attr-defined]
     return cached
 
@@ -427,7 +228,7 @@ def head_tags(
 ) -> list[str]:
     """Everything this module adds to one page's ``<head>``."""
     env = app.env
-    base = base_url(app.config)
+    base = addresses.base_url(app.config.html_baseurl)
     pathto = context["pathto"]
     is_doc = pagename in env.all_docs
     root = app.config.root_doc
@@ -441,7 +242,7 @@ def head_tags(
     tags = []
     if description and 'name="description"' not in str(context.get("metatags", "")):
         tags.append(meta("name", "description", description))
-    book = cite.edition_work(absolute(base, app.builder.get_target_uri(root)))
+    book = edition_work(absolute(base, app.builder.get_target_uri(root)))
     og_type = "book" if pagename == root else "article" if is_doc else "website"
     tags += opengraph_tags(
         title=release.TITLE if pagename == root else title,
@@ -466,15 +267,13 @@ def head_tags(
         graph = [book_ld(book, paper, pdf_url=pdf_url, parts=parts)]
     else:
         number = env.toc_secnumbers.get(pagename, {}).get("")
-        page = cite.page_work(
-            pagename, title, ".".join(map(str, number)) if number else None, page_url
-        )
+        page = page_work(pagename, title, ".".join(map(str, number)) if number else None, page_url)
         tags += highwire_tags(page, pdf_url=pdf_url)
         book_data = book_ld(book, None, pdf_url=None)
         graph = [chapter_ld(page, book_data, paper, description)]
-        if pagename == cite.DATA_DOCNAME:
-            datapackage = cite._datapackage(Path(app.srcdir))
-            dataset = cite.dataset_work(datapackage, page_url)
+        if pagename == DATA_DOCNAME:
+            datapackage = read_datapackage(Path(app.srcdir))
+            dataset = dataset_work(datapackage, page_url)
             downloads = csv_downloads(app, pagename, pathto, base)
             graph.append(dataset_ld(dataset, datapackage, downloads, book_data, paper))
     tags.append(json_ld_script(graph))

@@ -54,8 +54,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from nea_edition import clock, toc
-from nea_edition.site import release
-from nea_edition.site.addresses import base_url
+from nea_edition.citation import release
+from nea_edition.citation.addresses import base_url
 
 # ----------------------------------------------------------------------------------------------
 # 1. wide tables
@@ -176,7 +176,7 @@ def css_string(text: str) -> str:
 def page_address(app: Sphinx, pagename: str) -> str:
     """The page's public URL with a base URL, else its path from the site's root."""
     path = app.builder.get_target_uri(pagename)
-    base = base_url(app.config)
+    base = base_url(app.config.html_baseurl)
     return base + path if base else path
 
 
@@ -360,7 +360,7 @@ def write_root_and_404(app: Sphinx, exception: Exception | None) -> None:
         (outdir / "index.html").write_text(root_page(front), encoding="utf-8")
     not_found = outdir / f"{NOT_FOUND}.html"
     if not_found.is_file():
-        prefix = base_url(app.config) or "/"
+        prefix = base_url(app.config.html_baseurl) or "/"
         text = not_found.read_text(encoding="utf-8")
         not_found.write_text(reroot(text, prefix), encoding="utf-8")
 

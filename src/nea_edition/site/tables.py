@@ -39,7 +39,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from nea_edition import clock
-from nea_edition.site import release
+from nea_edition.citation import release
 
 logger = logging.getLogger(__name__)
 
