@@ -196,7 +196,8 @@ def test_every_data_table_sorts_and_filters_by_keyboard(
 # the agenda filter
 
 
-AFTERWORD = "book/06-after-2009.html"
+# The items one by one, with their filter, on the afterword's page of items.
+ITEMS_PAGE = "book/06-after-2009/items.html"
 
 
 def agenda_state(page) -> dict:  # type: ignore[no-untyped-def]
@@ -215,7 +216,7 @@ def test_the_agenda_filter_hides_items_and_its_address_restores_it(
     browser, site_url: str, artifacts_dir: Path
 ) -> None:
     context, page, errors = new_page(browser, **PHONE)
-    page.goto(f"{site_url}/{AFTERWORD}")
+    page.goto(f"{site_url}/{ITEMS_PAGE}")
     form = page.locator("form.nea-agenda-filter")
     assert form.is_visible()
     items = agenda_state(page)
@@ -283,7 +284,7 @@ def test_the_agenda_filter_hides_items_and_its_address_restores_it(
 
     # a link to an item the filter hides shows it (the filter gives way)
     hidden_item = next(i["id"] for i in items if i["status"] == f"nea-status-{dropped}")
-    fresh.goto(f"{site_url}/{AFTERWORD}?outcome=none-such#{hidden_item}")
+    fresh.goto(f"{site_url}/{ITEMS_PAGE}?outcome=none-such#{hidden_item}")
     assert fresh.locator(f"#{hidden_item}").is_visible()
     context.close()
     assert not errors, errors

@@ -191,6 +191,24 @@ def test_disagreements_list_each_with_its_reconciliation(small: data.Tables) -> 
     assert pd.isna(both.loc["summit", "reconciled"])
 
 
+def test_the_disagreements_table_is_ready_to_read(small: data.Tables) -> None:
+    table = figures.agenda_disagreements_table(small)
+    assert table.frame.columns.tolist() == [
+        "No.",
+        "Item",
+        "Coder A",
+        "Coder B",
+        "Reconciled",
+        "Why",
+    ]
+    assert table.frame.values.tolist() == [
+        ["A1", "The talks grow.", "Stalled", "Not realised", "Stalled", "The talks did meet once more."]
+    ]
+    markup = table._repr_html_()
+    assert "<caption>" in markup and "border=" not in markup and "reconciled<" not in markup
+    assert '<th scope="row">A1</th>' in markup
+
+
 def test_no_disagreement_gives_an_empty_table_and_full_agreement() -> None:
     agreed = [c for c in CODINGS if c[1] != "reconciliation" and c[0] != "talks"] + [
         ("talks", "coder-a", "stalled", ""),
