@@ -136,8 +136,9 @@ def test_every_data_table_sorts_and_filters_by_keyboard(
         for index in range(page.locator("table[data-nea-table]").count()):
             table = page.locator("table[data-nea-table]").nth(index)
             details = table.locator("xpath=ancestor::details[1]")
-            details.locator("summary").focus()
-            page.keyboard.press("Enter")  # open the toggle from the keyboard
+            if not details.evaluate("d => d.open"):  # (a page about its table shows it open)
+                details.locator("summary").focus()
+                page.keyboard.press("Enter")  # open the toggle from the keyboard
             headers = table.locator("thead th")
             buttons = table.locator("thead th > button.nea-sort")
             assert buttons.count() == headers.count() > 0, path
