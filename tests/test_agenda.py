@@ -65,7 +65,7 @@ def test_the_outcome_tables_are_ready_to_read(tables: data.Tables) -> None:
         assert frame.iloc[:, 0].tolist() == [str(v).capitalize() for v in counts.index]
         assert frame["Items"].tolist() == counts["items"].tolist()
         assert frame["Realised at least in part"].tolist() == counts["at_least_in_part"].tolist()
-        assert frame["Came about (score 0–1)"].tolist() == [
+        assert frame["Came about (score 0 to 1)"].tolist() == [
             f"{v:.2f}" for v in counts["came_about"]
         ]
         # a step of the scale no row reached has no column; every other step has one

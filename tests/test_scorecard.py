@@ -201,8 +201,9 @@ def test_the_disagreements_table_is_ready_to_read(small: data.Tables) -> None:
         "Reconciled",
         "Why",
     ]
+    why = "The talks did meet once more."
     assert table.frame.values.tolist() == [
-        ["A1", "The talks grow.", "Stalled", "Not realised", "Stalled", "The talks did meet once more."]
+        ["A1", "The talks grow.", "Stalled", "Not realised", "Stalled", why]
     ]
     markup = table._repr_html_()
     assert "<caption>" in markup and "border=" not in markup and "reconciled<" not in markup

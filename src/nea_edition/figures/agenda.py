@@ -210,7 +210,7 @@ def agenda_chart(tables: Tables) -> Chart:
     )
 
 
-def agenda_data(tables: Tables, *, open: bool = False) -> DataTable:  # noqa: A002
+def agenda_data(tables: Tables, *, open: bool = False) -> DataTable:
     """The data behind the scorecard: every item, its outcome and assessment, as in the CSV.
 
     ``open`` shows the table from the start, as on the page that is about it.
@@ -250,7 +250,7 @@ def agenda_data(tables: Tables, *, open: bool = False) -> DataTable:  # noqa: A0
 GROUPINGS = {"scope": "Scope", "domain": "Domain", "kind": "Kind"}
 #: Headings of the columns ``outcomes_by`` adds to the steps of the scale.
 AT_LEAST_IN_PART = "Realised at least in part"
-CAME_ABOUT = "Came about (score 0–1)"
+CAME_ABOUT = "Came about (score 0 to 1)"
 
 
 def _plain(value: object) -> str:

@@ -661,7 +661,7 @@ def data_table_html(
     filename: str,
     title: str = "Data behind the figure",
     note: str = "",
-    open: bool = False,  # noqa: A002 (the attribute's own name in HTML)
+    open: bool = False,
 ) -> str:
     """A closed ``<details>`` toggle holding the table and a link that downloads it as CSV.
 
