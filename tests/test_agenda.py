@@ -51,6 +51,48 @@ def test_outcomes_by_scope_for_proposals(tables: data.Tables) -> None:
     assert table["came_about"].is_monotonic_decreasing
 
 
+def test_the_outcome_tables_are_ready_to_read(tables: data.Tables) -> None:
+    """The afterword's counts: headings in words, rows named, numbers right-aligned, no pandas."""
+    for column, kind in (("scope", "proposal"), ("domain", "proposal"), ("kind", None)):
+        counts = data.outcomes_by(tables, column, kind=kind)
+        table = figures.agenda_outcomes_table(tables, column, kind=kind)
+        frame = table.frame
+        assert frame.columns[0] == column.capitalize() and frame.columns[1] == "Items"
+        # no internal name survives as a heading, and the row names are words, not slugs
+        for internal in ("at_least_in_part", "came_about", "partly-realised", "items"):
+            assert internal not in frame.columns
+        assert "Realised at least in part" in frame.columns
+        assert frame.iloc[:, 0].tolist() == [str(v).capitalize() for v in counts.index]
+        assert frame["Items"].tolist() == counts["items"].tolist()
+        assert frame["Realised at least in part"].tolist() == counts["at_least_in_part"].tolist()
+        assert frame["Came about (score 0 to 1)"].tolist() == [
+            f"{v:.2f}" for v in counts["came_about"]
+        ]
+        # a step of the scale no row reached has no column; every other step has one
+        for step, plain in PLAIN.items():
+            reached = step in counts.columns and int(counts[step].sum()) > 0
+            assert (plain.capitalize() in frame.columns) == reached, step
+        assert set(table.numeric) == set(frame.columns[1:])
+        assert table.caption
+        markup = table._repr_html_()
+        assert "border=" not in markup and "dataframe" not in markup
+        assert f"<caption>{table.caption}</caption>" in markup
+        assert markup.count('<th scope="row">') == len(frame)
+        assert '<td class="nea-num">' in markup and 'class="nea-num">Items</th>' in markup
+        assert 'role="region"' in markup and "nea-reader-table" in markup
+
+
+def test_a_reader_table_escapes_and_aligns() -> None:
+    frame = pd.DataFrame({"Name": ["<b>x</b>", "y"], "Count": [3, None], "Note": ["a", ""]})
+    markup = figures.ReaderTable(frame, caption="A & B", numeric=("Count",))._repr_html_()
+    assert "<b>x</b>" not in markup and "&lt;b&gt;x&lt;/b&gt;" in markup
+    assert "<caption>A &amp; B</caption>" in markup and 'aria-label="A &amp; B"' in markup
+    assert '<th scope="row">&lt;b&gt;x&lt;/b&gt;</th><td class="nea-num">3</td>' in markup
+    # empty cells are the data tables' em dash, not "None" or "<NA>"
+    assert "None" not in markup and "&lt;NA&gt;" not in markup and "nea-empty" in markup
+    assert "data-nea-table" not in markup  # no sorting or search controls on a table to read
+
+
 def test_pattern_figures_agree_with_the_table(tables: data.Tables) -> None:
     numbers = data.pattern_figures(tables)
     agenda = tables.agenda

@@ -216,6 +216,25 @@ def test_a_review_changes_the_final_status_but_not_the_agreement() -> None:
     assert data.disagreements(tables).loc["A1", "reconciled"] == "stalled"
 
 
+def test_the_disagreements_table_is_ready_to_read(small: data.Tables) -> None:
+    table = figures.agenda_disagreements_table(small)
+    assert table.frame.columns.tolist() == [
+        "No.",
+        "Item",
+        "Coder A",
+        "Coder B",
+        "Reconciled",
+        "Why",
+    ]
+    why = "The talks did meet once more."
+    assert table.frame.values.tolist() == [
+        ["A1", "The talks grow.", "Stalled", "Not realised", "Stalled", why]
+    ]
+    markup = table._repr_html_()
+    assert "<caption>" in markup and "border=" not in markup and "reconciled<" not in markup
+    assert '<th scope="row">A1</th>' in markup
+
+
 def test_no_disagreement_gives_an_empty_table_and_full_agreement() -> None:
     agreed = [c for c in CODINGS if c[1] != "reconciliation" and c[0] != "talks"] + [
         ("talks", "coder-a", "stalled", ""),

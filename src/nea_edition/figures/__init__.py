@@ -20,7 +20,14 @@ The flow is one way: figures import the data layer, never the reverse.
 from __future__ import annotations
 
 from nea_edition.data import latest_year
-from nea_edition.figures.agenda import agenda_chart, agenda_data, agenda_scorecard, agenda_summary
+from nea_edition.figures.agenda import (
+    agenda_chart,
+    agenda_data,
+    agenda_disagreements_table,
+    agenda_outcomes_table,
+    agenda_scorecard,
+    agenda_summary,
+)
 from nea_edition.figures.agenda_history import (
     agenda_history_chart,
     agenda_history_data,
@@ -50,6 +57,7 @@ from nea_edition.figures.render import (
     PAPER_YEAR,
     Chart,
     DataTable,
+    ReaderTable,
     chart_html,
     data_table_html,
     esc,
@@ -69,16 +77,19 @@ __all__ = [
     "STATUS_STYLE",
     "Chart",
     "DataTable",
+    "ReaderTable",
     "administrations_chart",
     "administrations_summary",
     "administrations_tables",
     "administrations_timeline",
     "agenda_chart",
     "agenda_data",
+    "agenda_disagreements_table",
     "agenda_history_chart",
     "agenda_history_data",
     "agenda_history_figure",
     "agenda_history_summary",
+    "agenda_outcomes_table",
     "agenda_scorecard",
     "agenda_summary",
     "chart_html",

@@ -14,9 +14,25 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from nea_edition.data import Tables, agenda_evidence, agenda_items, status_counts
+from nea_edition.data import (
+    Tables,
+    agenda_evidence,
+    agenda_items,
+    disagreements,
+    outcomes_by,
+    status_counts,
+)
 from nea_edition.data.agenda import PLAIN, section_names
-from nea_edition.figures.render import GREY, OKABE_ITO, Chart, DataTable, Summary, base_layout, esc
+from nea_edition.figures.render import (
+    GREY,
+    OKABE_ITO,
+    Chart,
+    DataTable,
+    ReaderTable,
+    Summary,
+    base_layout,
+    esc,
+)
 
 #: One colour per step of the scale, colour-blind safe (Okabe & Ito), light to dark outcomes.
 STATUS_COLOURS: dict[str, str] = {
@@ -194,8 +210,11 @@ def agenda_chart(tables: Tables) -> Chart:
     )
 
 
-def agenda_data(tables: Tables) -> DataTable:
-    """The data behind the scorecard: every item, its outcome and assessment, as in the CSV."""
+def agenda_data(tables: Tables, *, open: bool = False) -> DataTable:
+    """The data behind the scorecard: every item, its outcome and assessment, as in the CSV.
+
+    ``open`` shows the table from the start, as on the page that is about it.
+    """
     items = agenda_items(tables)
     frame = items[
         [
@@ -220,4 +239,64 @@ def agenda_data(tables: Tables) -> DataTable:
         filename="agenda.csv",
         title="Data: every item of the agenda and what became of it",
         note="Evidence lists ids of rows in events.csv.",
+        open=open,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# the afterword's tables: counts and the coders' disagreements, ready to read
+
+#: What each grouping is called in a table's first heading and in its caption.
+GROUPINGS = {"scope": "Scope", "domain": "Domain", "kind": "Kind"}
+#: Headings of the columns ``outcomes_by`` adds to the steps of the scale.
+AT_LEAST_IN_PART = "Realised at least in part"
+CAME_ABOUT = "Came about (score 0 to 1)"
+
+
+def _plain(value: object) -> str:
+    text = str(value)
+    return PLAIN.get(text, text).capitalize()
+
+
+def agenda_outcomes_table(tables: Tables, column: str, kind: str | None = None) -> ReaderTable:
+    """``data.outcomes_by`` as a table to read: headings in words, numbers right-aligned.
+
+    One row per value of ``column`` (scope, domain or kind), its name capitalised; then the
+    number of items, one column per step of the scale that any row reaches, the items realised
+    at least in part, and the "came about" score (realised one, partly realised a half, over
+    the row's items) to two decimals. Rows keep ``outcomes_by``'s order, best score first.
+    """
+    counts = outcomes_by(tables, column, kind=kind)
+    steps = [str(c) for c in agenda_items(tables)["status"].cat.categories]
+    shown = [s for s in steps if int(counts[s].sum()) > 0]
+    frame = pd.DataFrame(
+        {GROUPINGS.get(column, column.capitalize()): [_plain(v) for v in counts.index]}
+    )
+    frame["Items"] = counts["items"].astype(int).tolist()
+    for step in shown:
+        frame[_plain(step)] = counts[step].astype(int).tolist()
+    frame[AT_LEAST_IN_PART] = counts["at_least_in_part"].astype(int).tolist()
+    frame[CAME_ABOUT] = [f"{v:.2f}" for v in counts["came_about"]]
+    whose = f"{kind}s" if kind else "all items"
+    caption = f"{whose.capitalize()} by {column}: how many came about"
+    return ReaderTable(frame, caption=caption, numeric=tuple(frame.columns[1:]))
+
+
+def agenda_disagreements_table(tables: Tables) -> ReaderTable:
+    """``data.disagreements`` as a table to read: one row per item the coders parted on.
+
+    Columns: the item's number (as on the scorecard and the list of items), the item, each
+    coder's status and the reconciled one, capitalised, and why the reconciliation chose it.
+    """
+    differ = disagreements(tables)
+    frame = pd.DataFrame(
+        {
+            "No.": [str(n) for n in differ.index],
+            "Item": differ["item"].tolist(),
+            "Coder A": [s.capitalize() for s in differ["coder A"]],
+            "Coder B": [s.capitalize() for s in differ["coder B"]],
+            "Reconciled": [s.capitalize() for s in differ["reconciled"]],
+            "Why": differ["why"].tolist(),
+        }
+    )
+    return ReaderTable(frame, caption="Where the coders differed, and how each case was settled")

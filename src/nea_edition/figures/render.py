@@ -541,9 +541,13 @@ class DataTable:
     filename: str
     title: str = "Data behind the figure"
     note: str = ""
+    #: Open from the start: for a page that is about the table, not a figure's appendix.
+    open: bool = False
 
     def _repr_html_(self) -> str:
-        return data_table_html(self.frame, filename=self.filename, title=self.title, note=self.note)
+        return data_table_html(
+            self.frame, filename=self.filename, title=self.title, note=self.note, open=self.open
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -652,7 +656,12 @@ def table_html(frame: pd.DataFrame) -> str:
 
 
 def data_table_html(
-    frame: pd.DataFrame, *, filename: str, title: str = "Data behind the figure", note: str = ""
+    frame: pd.DataFrame,
+    *,
+    filename: str,
+    title: str = "Data behind the figure",
+    note: str = "",
+    open: bool = False,
 ) -> str:
     """A closed ``<details>`` toggle holding the table and a link that downloads it as CSV.
 
@@ -666,13 +675,61 @@ def data_table_html(
     note_html = f" {html.escape(note)}" if note else ""
     rows = len(frame)
     return (
-        '<details class="nea-data">'
+        f'<details class="nea-data"{" open" if open else ""}>'
         f"<summary>{html.escape(title)} ({rows} row{'s' if rows != 1 else ''})</summary>"
         f'<p><a class="nea-csv" download="{html.escape(filename)}" href="{href}">'
         f"Download this table as CSV ({html.escape(filename)})</a>.{note_html}</p>"
         f'<div class="nea-table-wrap" role="region" tabindex="0"'
         f' aria-label="{html.escape(f"{title}, {filename}")}">{table_html(frame)}</div>'
         "</details>"
+    )
+
+
+@dataclass(frozen=True)
+class ReaderTable:
+    """A small table for reading in the text (counts, a list): captioned, open, no controls.
+
+    Where ``DataTable`` hands a figure's data over for checking (under a toggle, with sorting,
+    a search field and a CSV download), this one is part of the argument: the heading cells say
+    in words what each column counts, the first column heads its row, the ``numeric`` columns
+    are right-aligned (``nea-num``) and the table scrolls sideways in its own region on a
+    narrow screen instead of widening the page. Cells are escaped like a data table's.
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    numeric: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        return reader_table_html(self.frame, caption=self.caption, numeric=self.numeric)
+
+
+def reader_table_html(frame: pd.DataFrame, *, caption: str, numeric: Iterable[str] = ()) -> str:
+    """``ReaderTable``'s HTML: the frame's columns as headings, its index ignored."""
+    columns = [str(c) for c in frame.columns]
+    numbers = {str(c) for c in numeric}
+
+    def num(column: str) -> str:
+        return ' class="nea-num"' if column in numbers else ""
+
+    head = "".join(f'<th scope="col"{num(c)}>{html.escape(c)}</th>' for c in columns)
+    rows = []
+    for record in frame.itertuples(index=False, name=None):
+        cells = []
+        for i, (column, value) in enumerate(zip(columns, record, strict=True)):
+            cell = _cell_html(column, value)
+            if i == 0:
+                cell = cell.replace("<td", '<th scope="row"', 1).removesuffix("</td>") + "</th>"
+            elif column in numbers:
+                cell = cell.replace("<td>", '<td class="nea-num">', 1)
+            cells.append(cell)
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="nea-table-wrap nea-reader-wrap" role="region" tabindex="0"'
+        f' aria-label="{html.escape(caption)}">'
+        '<table class="table nea-data-table nea-reader-table">'
+        f"<caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

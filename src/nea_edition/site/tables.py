@@ -9,10 +9,10 @@ Three jobs, all for the html builder:
   (which ``nea-cite.js`` turns into a preview that opens on hover, focus and tap, as for the
   citations in the text). A key the reference list does not hold (it lists the works the
   pages cite) links to the Bibliography page, whose downloadable ``references.bib`` has it.
-* **Assets.** Pages with a data table, the afterword's item list or the Data page's column
-  tables get ``nea-tables.js`` (sorting and filtering, the agenda filter, the column tables'
-  roles on narrow screens) and ``nea-tables.css``, from this package's ``site/static/``; other
-  pages load neither.
+* **Assets.** Pages with a data table, a table to read (``ReaderTable``), the agenda's
+  item list or the Data page's column tables get ``nea-tables.js`` (sorting and filtering,
+  the agenda filter, the column tables' roles on narrow screens) and ``nea-tables.css``, from
+  this package's ``site/static/``; other pages load neither.
 * **The data set as one ZIP.** ``{data-download-all}`` on the Data page links
   ``downloads/<name>.zip``: every CSV of ``data/``, ``datapackage.json``, the data's README,
   ``references.bib`` (the keys in the ``source`` columns) and ``LICENSE-TEXT.md``, under one
@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 #: Where the ZIP goes, relative to the site's root.
 DOWNLOADS_DIR = "downloads"
 #: The markers of what needs the tables' script on a page.
-TABLE_MARKERS = ("data-nea-table", "nea-agenda-filter", "data-schema")
+TABLE_MARKERS = ("data-nea-table", "nea-agenda-filter", "data-schema", "nea-reader-table")
 #: The Data page's column tables (``schema_directive``), which are docutils tables.
 SCHEMA_CLASS = "data-schema"
 
