@@ -4,7 +4,8 @@ Each test guards a class of defect over the whole built site, not the one instan
 found:
 
 * search lists each page at most once, whatever the query (Sphinx lists a page once per way it
-  matched: its title, a section title, an index entry, its text);
+  matched: its title, a section title, an index entry, its text), and every result shows a
+  snippet of its page's text (one found through an index entry showed none);
 * every Hangul word a page shows is a search word of that page (no data table's cells run
   together into one word such as "bak이명박2008" in the search index);
 * every mention of a note of the paper ("note 12", "notes 11 and 13", "endnote 6") is a link
@@ -137,6 +138,35 @@ def test_search_lists_each_page_at_most_once(browser, site_url: str) -> None:
         # the queries do hit many pages (else the check above proves nothing)
         assert many >= len(QUERIES) - 2
         assert page.evaluate("Search._performSearch.neaOnePerPage === true")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_every_search_result_shows_a_snippet(browser, site_url: str) -> None:
+    """A page found through an index entry links to the entry's target, an empty span: its
+    snippet was empty. Every result shows some of the page's text."""
+    page = browser.new_page()
+    try:
+        for query in QUERIES:
+            hrefs = search_results(page, site_url, query)
+            try:
+                page.wait_for_function(
+                    "n => document.querySelectorAll('ul.search li p.context').length >= n",
+                    arg=len(hrefs),
+                    timeout=20_000,
+                )
+            except Exception:  # noqa: BLE001 - report which results have none
+                bare = page.eval_on_selector_all(
+                    "ul.search li",
+                    "els => els.filter(e => !e.querySelector('p.context'))"
+                    ".map(e => e.querySelector('a').getAttribute('href'))",
+                )
+                pytest.fail(f"{query!r}: results without a snippet: {bare}")
+            snippets = page.eval_on_selector_all(
+                "ul.search li p.context", "els => els.map(e => e.textContent.trim())"
+            )
+            assert all(snippets), (query, snippets)
     finally:
         page.close()
 

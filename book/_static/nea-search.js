@@ -23,6 +23,20 @@
     "nav", ".bd-header-article", ".prev-next-area", ".bd-footer-article", ".nea-chart",
     ".onlyprint", "figure .nea-data", ".admonition.seealso",
   ].join(", ");
+  // readers4: a result found through an index entry links to the entry's target, an empty
+  // <span id="index-N"> before the paragraph it indexes, and Sphinx's snippet is that span's
+  // text: nothing. The paragraph (the next element with text, else the parent) lends its text.
+  function widenEmptyTarget(doc, anchor) {
+    if (!anchor || anchor.charAt(0) !== "#") return;
+    var target = doc.getElementById(anchor.slice(1));
+    if (!target || target.textContent.trim()) return;
+    var block = target.nextElementSibling;
+    while (block && !block.textContent.trim()) block = block.nextElementSibling;
+    block = block || target.parentElement;
+    if (!block) return;
+    target.removeAttribute("id");
+    block.id = anchor.slice(1);
+  }
   function wrap() {
     if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
     if (Search.htmlToText.neaProse) return;
@@ -30,6 +44,7 @@
     var prose = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(NOT_PROSE).forEach(function (el) { el.remove(); });
+      widenEmptyTarget(doc, anchor);
       var text = original(doc.documentElement.outerHTML, anchor);
       return text.replace(/\s+/g, " ");
     };
