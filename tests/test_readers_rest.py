@@ -156,7 +156,7 @@ def test_every_search_result_shows_a_snippet(browser, site_url: str) -> None:
                     arg=len(hrefs),
                     timeout=20_000,
                 )
-            except Exception:  # noqa: BLE001 - report which results have none
+            except Exception:  # report which results have none
                 bare = page.eval_on_selector_all(
                     "ul.search li",
                     "els => els.filter(e => !e.querySelector('p.context'))"
@@ -231,7 +231,7 @@ def test_searching_a_korean_name_finds_its_page(browser, site_url: str) -> None:
 
 
 def test_every_note_mention_links_to_its_endnote(site_dir: Path) -> None:
-    """"(note 12)", "notes 11 and 13", "endnote 6": each number is a link to that note's entry
+    """Each number of "(note 12)", "notes 11 and 13", "endnote 6" links to that note's entry
     on the Endnotes page, and the entry's anchor exists."""
     endnotes = site_dir / "book" / "endnotes.html"
     anchors = set(re.findall(r'id="(endnote-\d+)"', endnotes.read_text(encoding="utf-8")))
