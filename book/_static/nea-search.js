@@ -7,6 +7,14 @@
  * cite box and navigation too, so that the snippet is a sentence. Only the snippet changes:
  * what a search finds, and its order, are Sphinx's. If Sphinx renames htmlToText this does
  * nothing and the snippets are Sphinx's own (tests/test_readers_pages.py notices).
+ *
+ * readers4 (issue 21): one result per page. Sphinx lists a page once for each way it matched
+ * (its title, each section title, each index entry that points into it, its text), and drops
+ * only results identical in page, title and anchor; with the edition's index entries a query
+ * such as "ASEAN" listed one page up to four times. This wraps Search._performSearch to keep,
+ * for each page, its best-scoring result (the one Sphinx would have shown first), in Sphinx's
+ * order. If Sphinx renames _performSearch this does nothing
+ * (tests/test_readers_rest.py notices).
  */
 (function () {
   "use strict";
@@ -15,6 +23,20 @@
     "nav", ".bd-header-article", ".prev-next-area", ".bd-footer-article", ".nea-chart",
     ".onlyprint", "figure .nea-data", ".admonition.seealso",
   ].join(", ");
+  // readers4: a result found through an index entry links to the entry's target, an empty
+  // <span id="index-N"> before the paragraph it indexes, and Sphinx's snippet is that span's
+  // text: nothing. The paragraph (the next element with text, else the parent) lends its text.
+  function widenEmptyTarget(doc, anchor) {
+    if (!anchor || anchor.charAt(0) !== "#") return;
+    var target = doc.getElementById(anchor.slice(1));
+    if (!target || target.textContent.trim()) return;
+    var block = target.nextElementSibling;
+    while (block && !block.textContent.trim()) block = block.nextElementSibling;
+    block = block || target.parentElement;
+    if (!block) return;
+    target.removeAttribute("id");
+    block.id = anchor.slice(1);
+  }
   function wrap() {
     if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
     if (Search.htmlToText.neaProse) return;
@@ -22,12 +44,34 @@
     var prose = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(NOT_PROSE).forEach(function (el) { el.remove(); });
+      widenEmptyTarget(doc, anchor);
       var text = original(doc.documentElement.outerHTML, anchor);
       return text.replace(/\s+/g, " ");
     };
     prose.neaProse = true;
     Search.htmlToText = prose;
   }
+  // readers4: one result per page (see the comment at the top)
+  function onePerPage() {
+    if (typeof Search === "undefined" || typeof Search._performSearch !== "function") return;
+    if (Search._performSearch.neaOnePerPage) return;
+    var perform = Search._performSearch;
+    var once = function () {
+      // Sphinx shows the results from the last to the first: keep each page's last one
+      var results = perform.apply(this, arguments);
+      var seen = new Set();
+      var kept = [];
+      for (var i = results.length - 1; i >= 0; i--) {
+        if (seen.has(results[i][0])) continue;
+        seen.add(results[i][0]);
+        kept.push(results[i]);
+      }
+      return kept.reverse();
+    };
+    once.neaOnePerPage = true;
+    Search._performSearch = once;
+  }
   wrap();
-  document.addEventListener("DOMContentLoaded", wrap);
+  onePerPage();
+  document.addEventListener("DOMContentLoaded", function () { wrap(); onePerPage(); });
 })();

@@ -274,15 +274,18 @@ def matrix_geometry(rows: int, *, column_px: int, row_px: int, legend_px: int) -
 
 
 def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
-    """Layout for screens under 600 px: country codes, rows of 18 px, the slider on top.
+    """Layout for screens under 600 px: country codes, rows of 16 px, the slider on top.
 
-    Text stays at 12 px (readers' issue: 10 px was too small on a phone).
+    Text stays at 12 px (readers' issue: 10 px was too small on a phone). readers4 (issue 21):
+    the slider, the bodies' names, every row and the legend fit one 375 x 812 screen under the
+    page's header (rows of 16 px, not 18, and a legend of two lines in 56 px, not 100): the
+    chart was 858 px tall, so the last rows or the slider were always off the screen.
     """
     geometry = matrix_geometry(
         len(codes),
         column_px=label_margin(fig.layout.xaxis.categoryarray, 11, angle=COLUMN_LABEL_ANGLE),
-        row_px=18,
-        legend_px=100,
+        row_px=NARROW_ROW_PX,
+        legend_px=56,
     )
     return {
         "height": geometry["height"],
@@ -311,6 +314,10 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
             "ticktext": [esc(c) for c in codes],
         },
     }
+
+
+#: Row pitch of the matrix on a phone (readers4: the whole chart fits a 375 x 812 screen).
+NARROW_ROW_PX = 16
 
 
 #: Plural of each status, for sentences ("21 members"); other statuses read "3 suspended".
@@ -439,9 +446,9 @@ def membership_chart(
         ),
         summary=summaries[str(initial_year)],
         narrow_layout=matrix_narrow_layout(fig, rows),
-        # rows of 18 px on a phone: every mark four fifths of its size
+        # rows of 16 px on a phone (22 on a desktop): every mark scaled with its row
         narrow_traces={
-            i: {"marker": {"size": max(6, round(int(t.marker.size) * 0.8))}}
+            i: {"marker": {"size": max(6, round(int(t.marker.size) * NARROW_ROW_PX / 22))}}
             for i, t in enumerate(fig.data)
         },
         names=bodies.hover_map(),

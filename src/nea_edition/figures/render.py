@@ -643,15 +643,18 @@ def _text_with_links(text: str) -> str:
 
 def table_html(frame: pd.DataFrame) -> str:
     """The frame as an HTML table: header cells with ``scope``, cells as described above."""
+    # readers4 (issue 21, search): cells and rows end in a newline. Sphinx indexes raw HTML by
+    # deleting its tags, so "<td>Lee Myung-bak</td><td>이명박</td><td>2008-02-25</td>" was
+    # the one search word "bak이명박2008": a Hangul name, or a source's key, found nothing.
     columns = [str(c) for c in frame.columns]
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    head = "\n".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     rows = []
     for record in frame.itertuples(index=False, name=None):
-        cells = "".join(_cell_html(c, v) for c, v in zip(columns, record, strict=True))
-        rows.append(f"<tr>{cells}</tr>")
+        cells = "\n".join(_cell_html(c, v) for c, v in zip(columns, record, strict=True))
+        rows.append(f"<tr>{cells}</tr>\n")
     return (
         '<table class="table nea-data-table" data-nea-table>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -215,8 +215,8 @@ def fill_zip_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         markup = (
             '<p class="nea-download-all">'
             f'<a class="nea-download-all-link" href="{html.escape(href)}" download>'
-            f"Download all the data as one ZIP file ({zip_stem()}.zip, {_size(node['size'])})"
-            "</a>: "
+            "All the data as one ZIP file</a> "
+            f"({zip_stem()}.zip, {_size(node['size'])}): "
             f"the {node['count']} CSV files, <code>datapackage.json</code>, the data's README, "
             "<code>references.bib</code> (for the keys in the <code>source</code> columns) "
             "and the licence, <code>LICENSE-TEXT.md</code>.</p>"
