@@ -87,7 +87,7 @@ def test_a_reader_table_escapes_and_aligns() -> None:
     markup = figures.ReaderTable(frame, caption="A & B", numeric=("Count",))._repr_html_()
     assert "<b>x</b>" not in markup and "&lt;b&gt;x&lt;/b&gt;" in markup
     assert "<caption>A &amp; B</caption>" in markup and 'aria-label="A &amp; B"' in markup
-    assert '<th scope="row">&lt;b&gt;x&lt;/b&gt;</th><td class="nea-num">3</td>' in markup
+    assert '<th scope="row">&lt;b&gt;x&lt;/b&gt;</th>\n<td class="nea-num">3</td>' in markup
     # empty cells are the data tables' em dash, not "None" or "<NA>"
     assert "None" not in markup and "&lt;NA&gt;" not in markup and "nea-empty" in markup
     assert "data-nea-table" not in markup  # no sorting or search controls on a table to read

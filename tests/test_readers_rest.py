@@ -14,10 +14,8 @@ found:
   names a page by its own title;
 * a chart with a year slider fits one phone screen, slider and every row together.
 
-The afterword (book/06-after-2009.html and the pages under book/06-after-2009/) is left out of
-the note and link-text checks, and so are the links into it that the agenda directive writes on
-the chapters (each agenda item's statement, a sentence, links to its scorecard row): another
-part of the issue splits the afterword into pages and rewrites those links.
+Every page is checked, the afterword's included; on the chapters, the agenda directive's
+lists link each item as "item A12", not by its whole statement.
 
 Fixtures ``site_dir``, ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
 Screenshots of the changed pages go to test-artifacts/readers-rest/.
@@ -42,8 +40,6 @@ PHONE = {
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
-#: Pages another part of the issue owns (the afterword being split and relinked).
-AFTERWORD = re.compile(r"^book/06-after-2009(\.html|/)")
 #: Pages that are lists of links, not reading text: the general index, search, the 404 page's
 #: list of chapters (whole-page links are allowed anyway; these have no article prose).
 NOT_READING = {"genindex.html", "search.html"}
@@ -60,11 +56,6 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 NOTE_MENTION = re.compile(
     r"\b(?:end)?notes?\s+(\d+(?:(?:\s*,\s*|\s*,?\s+and\s+)\d+)*)", re.IGNORECASE
 )
-
-
-def into_afterword(rel: str, href: str) -> bool:
-    """A link (on page ``rel``) into the afterword: the agenda directive's, see above."""
-    return bool(AFTERWORD.match(urlsplit(urljoin(f"http://site/{rel}", href)).path[1:]))
 
 
 def site_pages(site_dir: Path) -> list[tuple[str, Path]]:
@@ -210,8 +201,6 @@ def test_raw_html_table_cells_are_apart_for_the_search_index(site_dir: Path) -> 
     the edition writes as raw HTML is followed by white space."""
     glued = re.compile(r"</t[dhr]><t[dhr][\s>]")
     for rel, path in site_pages(site_dir):
-        if AFTERWORD.match(rel):
-            continue
         found = glued.findall(path.read_text(encoding="utf-8"))
         assert not found, f"{rel}: {len(found)} table cells back to back, e.g. {found[0]}"
 
@@ -240,7 +229,7 @@ def test_every_note_mention_links_to_its_endnote(site_dir: Path) -> None:
     for rel, path in site_pages(site_dir):
         # the Endnotes page is the notes' own; the Bibliography prints references.bib's
         # fields (the anonymous interview's note names "notes 9 and 18"), no MyST to link in
-        if AFTERWORD.match(rel) or rel in NOT_READING or rel in NOTES_OWN_PAGES:
+        if rel in NOT_READING or rel in NOTES_OWN_PAGES:
             continue
         main = article(path)
         for table in main.find_all("table"):  # data: a "note" column's header and its numbers
@@ -251,8 +240,6 @@ def test_every_note_mention_links_to_its_endnote(site_dir: Path) -> None:
                 index = match.start(1) + number.start()
                 href = href_at(runs, index)
                 where = f"{rel}: {match.group(0)!r}"
-                if href is not None and into_afterword(rel, href):
-                    continue
                 assert href is not None, f"{where}: note {number.group()} is not a link"
                 target = urlsplit(urljoin(f"http://site/{rel}", href))
                 assert target.path == "/book/endnotes.html", f"{where}: links to {href}"
@@ -283,14 +270,14 @@ def test_no_link_text_is_a_whole_sentence(site_dir: Path) -> None:
     titles = page_titles(site_dir)
     long_links = []
     for rel, path in site_pages(site_dir):
-        if AFTERWORD.match(rel) or rel in NOT_READING:
+        if rel in NOT_READING:
             continue
         main = article(path)
         for nav in main.select("nav, .prev-next-area, .bd-toc, .bd-sidebar-secondary"):
             nav.decompose()
         for link in main.find_all("a", href=True):
             words = link.get_text(" ").split()
-            if len(words) <= MAX_LINK_WORDS or into_afterword(rel, link["href"]):
+            if len(words) <= MAX_LINK_WORDS:
                 continue
             target = urlsplit(urljoin(f"http://site/{rel}", link["href"]))
             names_the_page = not target.fragment and titles.get(target.path) is not None

@@ -715,7 +715,9 @@ def reader_table_html(frame: pd.DataFrame, *, caption: str, numeric: Iterable[st
     def num(column: str) -> str:
         return ' class="nea-num"' if column in numbers else ""
 
-    head = "".join(f'<th scope="col"{num(c)}>{html.escape(c)}</th>' for c in columns)
+    # cells and rows end in a newline, as in table_html: the search index strips tags, and
+    # cells written back to back would run together into one search word
+    head = "\n".join(f'<th scope="col"{num(c)}>{html.escape(c)}</th>' for c in columns)
     rows = []
     for record in frame.itertuples(index=False, name=None):
         cells = []
@@ -726,13 +728,13 @@ def reader_table_html(frame: pd.DataFrame, *, caption: str, numeric: Iterable[st
             elif column in numbers:
                 cell = cell.replace("<td>", '<td class="nea-num">', 1)
             cells.append(cell)
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        rows.append("<tr>" + "\n".join(cells) + "</tr>\n")
     return (
         f'<div class="nea-table-wrap nea-reader-wrap" role="region" tabindex="0"'
         f' aria-label="{html.escape(caption)}">'
         '<table class="table nea-data-table nea-reader-table">'
         f"<caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

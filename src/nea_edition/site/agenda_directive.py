@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
@@ -195,14 +196,29 @@ def filter_html(
     )
 
 
+#: "endnote 15" or "note 15" in an item's statement: linked to the note's entry (Endnotes page).
+NOTE_MENTION = re.compile(r"\b((?:[Ee]nd)?note) (\d+)\b")
+
+
+def _note_link(match: re.Match[str]) -> str:
+    return f"{{ref}}`{match.group(1)} {match.group(2)} <endnote-{match.group(2)}>`"
+
+
 def links_markdown(agenda: list[dict[str, str]], docname: str) -> str:
-    """MyST bullets linking a section page to its own items in the afterword, with outcomes."""
+    """MyST bullets linking a section page to its own items in the afterword, with outcomes.
+
+    The item's statement is the bullet's text and only "item A12" is the link, so that link
+    texts name their target in a few words rather than a whole sentence.
+    """
     data = _agenda()
     out = []
-    for row in agenda:
+    for number, row in enumerate(agenda, start=1):
         if row["section"] == docname:
             status = data.PLAIN.get(row["status"], row["status"])
-            out.append(f"- {{ref}}`agenda-{row['id']}`: **{status}**.")
+            statement = NOTE_MENTION.sub(_note_link, escape(row["item"].rstrip(".")))
+            out.append(
+                f"- {statement} ({{ref}}`item A{number} <agenda-{row['id']}>`): **{status}**."
+            )
     if not out:
         return "The afterword lists no item of the agenda from this page.\n"
     return "\n".join(out) + "\n"
@@ -262,7 +278,8 @@ def excluded_markdown(rows: list[dict[str, str]]) -> str:
         return "Every statement of the paper that could be scored is on the scorecard.\n"
     return (
         "\n".join(
-            f"- From {{doc}}`/{row['section']}`: {escape(row['statement'])}"
+            f"- From {{doc}}`/{row['section']}`: "
+            f"{NOTE_MENTION.sub(_note_link, escape(row['statement']))}"
             f" *Not scored:* {escape(row['reason'])}"
             for row in rows
         )
