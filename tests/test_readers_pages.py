@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from test_site import toc_files
+from helpers import toc_files
 
 pytestmark = pytest.mark.browser
 
