@@ -1,10 +1,11 @@
-"""Figure: the agenda scorecard, every item of the paper's agenda coloured by what became of it.
+"""Figure: the agenda scorecard, every item of the paper's agenda marked by what became of it.
 
-One column per section of the paper, one square per item, stacked from the best outcome to the
-worst so that each column reads as a small bar of outcomes; the square carries the item's
-number (A1, A2, ...), which the list on the afterword page and the data table share. Hovering a
-square shows the item, its outcome, the assessment and the events it rests on; on a phone the
-same text is in the list below the chart, so nothing depends on hover.
+One column per section of the paper, one mark per item, stacked from the best outcome to the
+worst so that each column reads as a small bar of outcomes; each outcome has its own colour
+and shape (``STATUS_SYMBOLS``), so none rests on colour alone. The mark carries the item's
+number (A1, A2, ...), which the list on the afterword page and the data table share.
+Hovering over or tapping a mark shows the item, its outcome, the assessment and the events it
+rests on; on a phone the same text is in the list below the chart, so nothing depends on hover.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ STATUS_COLOURS: dict[str, str] = {
     "not-realised": OKABE_ITO["vermillion"],
     "reversed": OKABE_ITO["reddish purple"],
     "too-early": GREY,
+}
+#: readers5 (issue 21): a shape per outcome as well as a colour, so outcome is never told by
+#: colour alone; the legend shows each shape with its outcome. Each size leaves room for the
+#: item's number inside the shape (a triangle's middle is narrower than a square's).
+STATUS_SYMBOLS: dict[str, tuple[str, int]] = {
+    "realised": ("square", 30),
+    "partly-realised": ("circle", 32),
+    "stalled": ("diamond", 38),
+    "not-realised": ("triangle-down", 40),
+    "reversed": ("triangle-up", 40),
+    "too-early": ("hexagon", 34),
 }
 #: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more). Spelled
 #: as a name, so the dark-mode swap (``render.DARK``, by value) leaves it black on the squares;
@@ -90,8 +102,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
                 textposition="middle center",
                 textfont=dict(size=11, color=SQUARE_TEXT),
                 marker=dict(
-                    symbol="square",
-                    size=30,
+                    symbol=STATUS_SYMBOLS[status][0],
+                    size=STATUS_SYMBOLS[status][1],
                     color=STATUS_COLOURS[status],
                     line=dict(width=1, color="#FFFFFF"),
                 ),

@@ -589,6 +589,10 @@
     });
     if (text.items && text.items.length) {
       var list = document.createElement("ul");
+      // readers5 (issue 21): numbered items get no bullet too (render.summary_html)
+      if (text.items.every(function (item) { return /^\d+\.\s/.test(item); })) {
+        list.className = "nea-numbered";
+      }
       text.items.forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item;
