@@ -165,9 +165,15 @@ def test_every_chart_printed_on_a4_fits_the_column(
         mode = "dark" if dark else "light"
         pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
+        # the words of the level (unrotated) x labels, line by line: pdftotext splits rotated
+        # text into fragments, so those are checked in the page only (below)
         labels = page.evaluate(
-            "() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]"
-            ".map(t => t.textContent.trim()).filter(Boolean)"
+            """() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]
+                .filter(t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
+                .flatMap(t => t.querySelector('tspan')
+                    ? [...t.querySelectorAll('tspan')].map(s => s.textContent)
+                    : [t.textContent])
+                .map(s => s.trim()).filter(Boolean)"""
         )
         # the column as printed: A4's width, still in print media
         page.set_viewport_size({"width": A4_COLUMN, "height": 900})
