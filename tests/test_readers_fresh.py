@@ -327,6 +327,12 @@ LABEL_BOXES = """() => [...document.querySelectorAll('.nea-chart-plot')].map(gd 
         const bg = sub.querySelector('.nsewdrag') || sub.querySelector('rect.bg');
         if (!bg) return;
         const a = bg.getBoundingClientRect();
+        sub.querySelectorAll('.scatterlayer .point').forEach(m => {
+            const r = m.getBoundingClientRect();
+            if (r.width && (r.left < a.left - 1 || r.right > a.right + 1))
+                out.push('mark cut at the edge: ' + [r.left - a.left, a.right - r.right]
+                    .map(Math.round));
+        });
         sub.querySelectorAll('.scatterlayer .textpoint text').forEach(t => {
             if (!visible(t)) return;
             const r = t.getBoundingClientRect();

@@ -30,13 +30,14 @@ STATUS_COLOURS: dict[str, str] = {
 }
 #: readers5 (issue 21): a shape per outcome as well as a colour, so outcome is never told by
 #: colour alone; the legend shows each shape with its outcome. Each size leaves room for the
-#: item's number inside the shape (a triangle's middle is narrower than a square's).
+#: item's number inside the shape (a triangle's middle is narrower than a square's) and keeps
+#: it within its row (a wide diamond, as a tall one would touch its neighbours).
 STATUS_SYMBOLS: dict[str, tuple[str, int]] = {
     "realised": ("square", 30),
     "partly-realised": ("circle", 32),
-    "stalled": ("diamond", 38),
-    "not-realised": ("triangle-down", 40),
-    "reversed": ("triangle-up", 40),
+    "stalled": ("diamond-wide", 31),
+    "not-realised": ("triangle-down", 38),
+    "reversed": ("triangle-up", 38),
     "too-early": ("hexagon", 34),
 }
 #: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more). Spelled
