@@ -35,7 +35,7 @@ STATUS_COLOURS: dict[str, str] = {
 STATUS_SYMBOLS: dict[str, tuple[str, int]] = {
     "realised": ("square", 30),
     "partly-realised": ("circle", 32),
-    "stalled": ("diamond-wide", 31),
+    "stalled": ("diamond-wide", 36),
     "not-realised": ("triangle-down", 38),
     "reversed": ("triangle-up", 38),
     "too-early": ("hexagon", 34),
