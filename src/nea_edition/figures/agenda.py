@@ -40,6 +40,15 @@ STATUS_SYMBOLS: dict[str, tuple[str, int]] = {
     "reversed": ("triangle-up", 38),
     "too-early": ("hexagon", 34),
 }
+#: The same shapes on a phone, where the number is set at 9 px (``agenda_chart``).
+NARROW_SYMBOL_SIZES: dict[str, int] = {
+    "realised": 24,
+    "partly-realised": 26,
+    "stalled": 30,
+    "not-realised": 32,
+    "reversed": 32,
+    "too-early": 27,
+}
 #: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more). Spelled
 #: as a name, so the dark-mode swap (``render.DARK``, by value) leaves it black on the squares;
 #: their white outlines, by contrast, become the dark page colour, as the gaps should.
@@ -185,10 +194,10 @@ def agenda_chart(tables: Tables) -> Chart:
     return Chart(
         name="agenda-scorecard",
         figure=figure,
-        label="Scorecard of the paper's agenda: one square per item, by section, coloured by"
-        " outcome",
+        label="Scorecard of the paper's agenda: one mark per item, by section, its shape and"
+        " colour the outcome",
         summary=agenda_summary(tables),
-        title="What became of the paper's agenda: one square per item, by section",
+        title="What became of the paper's agenda: one mark per item, by section",
         source=(
             "the edition's scorecard (data/agenda.csv, data/events.csv), each judgement with"
             " its evidence"
@@ -203,7 +212,12 @@ def agenda_chart(tables: Tables) -> Chart:
                 "title": {"text": "Section of the paper", "standoff": 4},
             },
         },
-        narrow_data={"marker": {"size": 24}, "textfont": {"size": 9}},
+        narrow_data={"textfont": {"size": 9}},
+        # readers5 (issue 21): each outcome's shape keeps room for its number on a phone too
+        narrow_traces={
+            i: {"marker": {"size": NARROW_SYMBOL_SIZES.get(str(status), 24)}}
+            for i, status in enumerate(agenda_items(tables)["status"].cat.categories)
+        },
     )
 
 
