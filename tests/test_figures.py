@@ -213,7 +213,7 @@ def test_timeline_has_a_bar_per_presidency_and_separates_the_covered(
         "East Asia",
         figures.NO_FRAME,
         "acting president",
-        "other event (data/events.csv)",
+        "other event (the events table)",
     ]
     unframed = fig.data[2]
     assert list(unframed.marker.pattern.shape) == ["/"]  # hatched: not covered

@@ -1,10 +1,11 @@
-"""Figure: the agenda scorecard, every item of the paper's agenda coloured by what became of it.
+"""Figure: the agenda scorecard, every item of the paper's agenda marked by what became of it.
 
-One column per section of the paper, one square per item, stacked from the best outcome to the
-worst so that each column reads as a small bar of outcomes; the square carries the item's
-number (A1, A2, ...), which the list on the afterword page and the data table share. Hovering a
-square shows the item, its outcome, the assessment and the events it rests on; on a phone the
-same text is in the list below the chart, so nothing depends on hover.
+One column per section of the paper, one mark per item, stacked from the best outcome to the
+worst so that each column reads as a small bar of outcomes; each outcome has its own colour
+and shape (``STATUS_SYMBOLS``), so none rests on colour alone. The mark carries the item's
+number (A1, A2, ...), which the list on the afterword page and the data table share.
+Hovering over or tapping a mark shows the item, its outcome, the assessment and the events it
+rests on; on a phone the same text is in the list below the chart, so nothing depends on hover.
 """
 
 from __future__ import annotations
@@ -42,6 +43,27 @@ STATUS_COLOURS: dict[str, str] = {
     "not-realised": OKABE_ITO["vermillion"],
     "reversed": OKABE_ITO["reddish purple"],
     "too-early": GREY,
+}
+#: readers5 (issue 21): a shape per outcome as well as a colour, so outcome is never told by
+#: colour alone; the legend shows each shape with its outcome. Each size leaves room for the
+#: item's number inside the shape (a triangle's middle is narrower than a square's) and keeps
+#: it within its row (a wide diamond, as a tall one would touch its neighbours).
+STATUS_SYMBOLS: dict[str, tuple[str, int]] = {
+    "realised": ("square", 30),
+    "partly-realised": ("circle", 32),
+    "stalled": ("diamond-wide", 36),
+    "not-realised": ("triangle-down", 38),
+    "reversed": ("triangle-up", 38),
+    "too-early": ("hexagon", 34),
+}
+#: The same shapes on a phone, where the number is set at 9 px (``agenda_chart``).
+NARROW_SYMBOL_SIZES: dict[str, int] = {
+    "realised": 24,
+    "partly-realised": 26,
+    "stalled": 30,
+    "not-realised": 32,
+    "reversed": 32,
+    "too-early": 27,
 }
 #: Text on the squares: black reads on every fill of the palette (contrast 5:1 or more). Spelled
 #: as a name, so the dark-mode swap (``render.DARK``, by value) leaves it black on the squares;
@@ -106,8 +128,8 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
                 textposition="middle center",
                 textfont=dict(size=11, color=SQUARE_TEXT),
                 marker=dict(
-                    symbol="square",
-                    size=30,
+                    symbol=STATUS_SYMBOLS[status][0],
+                    size=STATUS_SYMBOLS[status][1],
                     color=STATUS_COLOURS[status],
                     line=dict(width=1, color="#FFFFFF"),
                 ),
@@ -188,10 +210,10 @@ def agenda_chart(tables: Tables) -> Chart:
     return Chart(
         name="agenda-scorecard",
         figure=figure,
-        label="Scorecard of the paper's agenda: one square per item, by section, coloured by"
-        " outcome",
+        label="Scorecard of the paper's agenda: one mark per item, by section, its shape and"
+        " colour the outcome",
         summary=agenda_summary(tables),
-        title="What became of the paper's agenda: one square per item, by section",
+        title="What became of the paper's agenda: one mark per item, by section",
         source=(
             "the edition's scorecard (data/agenda.csv, data/events.csv), each judgement with"
             " its evidence"
@@ -206,7 +228,12 @@ def agenda_chart(tables: Tables) -> Chart:
                 "title": {"text": "Section of the paper", "standoff": 4},
             },
         },
-        narrow_data={"marker": {"size": 24}, "textfont": {"size": 9}},
+        narrow_data={"textfont": {"size": 9}},
+        # readers5 (issue 21): each outcome's shape keeps room for its number on a phone too
+        narrow_traces={
+            i: {"marker": {"size": NARROW_SYMBOL_SIZES.get(str(status), 24)}}
+            for i, status in enumerate(agenda_items(tables)["status"].cat.categories)
+        },
     )
 
 

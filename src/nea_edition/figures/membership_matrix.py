@@ -299,8 +299,9 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
         "xaxis": {"tickfont": {"size": 11}},
         "sliders": [
             {
-                "x": 0.3,
-                "len": 0.7,
+                # readers5 (issue 21): further right, so "1989" is not under Play/Pause
+                "x": 0.4,
+                "len": 0.6,
                 "y": geometry["slider_y"],
                 "currentvalue": {"font": {"size": 14}},
                 "font": {"size": 9},

@@ -315,7 +315,11 @@ def summary_html(summary: str) -> str:
     for paragraph in getattr(summary, "more", ()):
         out += f"<p>{html.escape(paragraph)}</p>"
     if items:
-        out += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+        # readers5 (issue 21): items that carry their own number ("1. 1988-07-07: ...") are
+        # not bulleted as well ("• 1. ..."): nea-charts.css drops the bullet of this class
+        numbered = all(re.match(r"\d+\.\s", i) for i in items)
+        tag = '<ul class="nea-numbered">' if numbered else "<ul>"
+        out += tag + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
     return out
 
 

@@ -142,7 +142,9 @@
   }
 
   function isNarrow(plot) {
-    return plot.clientWidth > 0 && plot.clientWidth < NARROW;
+    // readers5 (issue 21, print): when printing, the width the chart is drawn at (printWidth)
+    var width = printing() ? printWidth(plot) : plot.clientWidth;
+    return width > 0 && width < NARROW;
   }
 
   // ==========================================================================================
@@ -356,6 +358,7 @@
       if (again) again.focus();
     }
     nameTicks(chart, gd);
+    fitToColumn(gd);
     syncState(chart, gd);
   }
 
@@ -389,6 +392,35 @@
   function printing() {
     return printFlag || !!(window.matchMedia && window.matchMedia("print").matches);
   }
+
+  // ---- readers5 (issue 21): BEGIN print width ----
+  // A chart redrawn for print took the width of the page in print media (1264 px at a 1280 px
+  // window: the sidebars are gone), not the paper's column, and the paper cut it off. Printed,
+  // a chart is drawn at most PRINT_WIDTH wide (the text column of A4 with 16 mm margins, the
+  // narrowest common paper), and nea-charts.css scales its SVG to the column it lands in, on
+  // whatever paper: fitToColumn gives each SVG the viewBox that lets it scale.
+  var PRINT_WIDTH = 672;
+  function printWidth(gd) {
+    var width = gd.clientWidth || PRINT_WIDTH;
+    return Math.min(width, PRINT_WIDTH);
+  }
+  function forPrint(chart, gd, spec) {
+    var state = chart._nea;
+    state.printWidth = printing() ? printWidth(gd) : null;
+    if (state.printWidth) spec.layout.width = state.printWidth;
+    return spec;
+  }
+  function fitToColumn(gd) {
+    var full = gd._fullLayout;
+    if (!full || !full.width || !full.height) return;
+    var box = "0 0 " + full.width + " " + full.height;
+    gd.querySelectorAll("svg.main-svg").forEach(function (svg) {
+      if (svg.getAttribute("viewBox") !== box) svg.setAttribute("viewBox", box);
+    });
+    gd.style.setProperty("--nea-plot-ratio", full.width + " / " + full.height);
+    gd.style.setProperty("--nea-plot-width", full.width + "px");
+  }
+  // END print width
 
   // ---- a chart the address links to ----
   function linkedChart() {
@@ -557,6 +589,10 @@
     });
     if (text.items && text.items.length) {
       var list = document.createElement("ul");
+      // readers5 (issue 21): numbered items get no bullet too (render.summary_html)
+      if (text.items.every(function (item) { return /^\d+\.\s/.test(item); })) {
+        list.className = "nea-numbered";
+      }
       text.items.forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item;
@@ -826,8 +862,8 @@
         var gd = chart.querySelector(".nea-chart-plot");
         var state = chart._nea;
         if (!state || !state.base || !gd._fullLayout) return;
-        if (isNarrow(gd) !== state.base.narrow) {
-          retheme(chart);
+        if (isNarrow(gd) !== state.base.narrow || printing() || state.printWidth) {
+          retheme(chart); // readers5: while printing, the print width (retheme) and no resize
         } else {
           window.Plotly.Plots.resize(gd);
         }
@@ -851,7 +887,7 @@
       state.base = baseSpec(chart, plot);
       state.names = state.base.names || null;
       state.theme = pageTheme();
-      var spec = themed(state.base, state.theme);
+      var spec = forPrint(chart, plot, themed(state.base, state.theme));
       return Plotly.newPlot(plot, spec).then(function () {
         plot.on("plotly_afterplot", function () { operable(chart, plot); });
         plot.on("plotly_animated", function () { operable(chart, plot); });
@@ -861,6 +897,9 @@
         plot.on("plotly_animationinterrupted", function () { interruptions += 1; });
         plot.on("plotly_hover", function (data) { showTip(chart, plot, data); });
         plot.on("plotly_unhover", hideTip);
+        // readers5 (issue 21): a tap arrives as a click, not a hover (global Korea, the
+        // scorecard): the click shows the same tooltip.
+        plot.on("plotly_click", function (data) { showTip(chart, plot, data); });
         operable(chart, plot);
         chart.setAttribute("data-chart-theme", state.theme);
         return fromAddress(chart, plot);
@@ -884,13 +923,16 @@
     var gd = chart.querySelector(".nea-chart-plot");
     // readers' issue (resize): the narrow layout follows the chart's width, both ways
     var narrow = isNarrow(gd);
-    if (theme === state.theme && narrow === state.base.narrow) return;
+    // readers5 (issue 21, print): also redraw when printing starts or ends (the print width)
+    var width = printing() ? printWidth(gd) : null;
+    if (theme === state.theme && narrow === state.base.narrow && width === state.printWidth) return;
     if (narrow !== state.base.narrow && gd.clientWidth > 0) state.base = baseSpec(chart, gd);
     state.theme = theme;
     var where = controlsState(gd);
-    var spec = themed(state.base, theme);
+    var spec = forPrint(chart, gd, themed(state.base, theme));
     state.drawn = window.Plotly.react(gd, spec).then(function () {
-      return window.Plotly.Plots.resize(gd);
+      // readers5: a print width is fixed; only the screen's layout follows the container
+      if (!printing()) return window.Plotly.Plots.resize(gd);
     }).then(function () {
       return restore(gd, spec.layout, where);
     }).then(function () {
@@ -990,6 +1032,10 @@
       if (event.key === "Escape") hideTip();
     });
     window.addEventListener("scroll", hideTip, { passive: true });
+    // readers5: a tap or click outside a chart closes the tooltip a tap opened
+    document.addEventListener("click", function (event) {
+      if (!(event.target.closest && event.target.closest(".nea-chart-plot"))) hideTip();
+    });
     if (document.readyState === "complete") start();
     else window.addEventListener("load", start);
   }
