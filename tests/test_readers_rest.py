@@ -103,6 +103,11 @@ def href_at(runs: list[tuple[int, int, str | None]], index: int) -> str | None:
 # search
 
 
+#: A heading run into the next block's text: "WarA co", "WarThe".
+RUN_IN = re.compile(r"[a-z][A-Z](?=\s)|[a-z]{2}[A-Z][a-z]")
+FILE_LIST = re.compile(r"\.csv \(\d+ rows\)")
+
+
 def search_results(page, site_url: str, query: str) -> list[str]:
     page.goto(f"{site_url}/search.html?q={quote(query)}", wait_until="networkidle")
     page.wait_for_selector("#search-results p.search-summary", timeout=20_000)
@@ -136,7 +141,8 @@ def test_search_lists_each_page_at_most_once(browser, site_url: str) -> None:
 @pytest.mark.browser
 def test_every_search_result_shows_a_snippet(browser, site_url: str) -> None:
     """A page found through an index entry links to the entry's target, an empty span: its
-    snippet was empty. Every result shows some of the page's text."""
+    snippet was empty. Every result shows some of the page's text, as sentences: no heading
+    run into the paragraph after it, no list of files."""
     page = browser.new_page()
     try:
         for query in QUERIES:
@@ -158,6 +164,11 @@ def test_every_search_result_shows_a_snippet(browser, site_url: str) -> None:
                 "ul.search li p.context", "els => els.map(e => e.textContent.trim())"
             )
             assert all(snippets), (query, snippets)
+            for snippet in snippets:
+                # a heading run into the text after it ("...the Cold WarA co..."), or the
+                # Data page's list of files ("agenda_codings.csv (167 rows) ...")
+                assert not RUN_IN.search(snippet), (query, snippet)
+                assert not FILE_LIST.search(snippet), (query, snippet)
     finally:
         page.close()
 

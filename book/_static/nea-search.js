@@ -6,7 +6,9 @@
  * (Search.htmlToText). This wraps Search.htmlToText to remove tables, code, figures' data, the
  * cite box and navigation too, so that the snippet is a sentence. Only the snippet changes:
  * what a search finds, and its order, are Sphinx's. If Sphinx renames htmlToText this does
- * nothing and the snippets are Sphinx's own (tests/test_readers_pages.py notices).
+ * nothing and the snippets are Sphinx's own (tests/test_readers_pages.py notices). It also
+ * drops the page's title (the result's heading already) and lists of download links, and
+ * ends each block with a space so that a heading does not run into the text after it.
  *
  * readers4 (issue 21): one result per page. Sphinx lists a page once for each way it matched
  * (its title, each section title, each index entry that points into it, its text), and drops
@@ -23,6 +25,7 @@
     "nav", ".bd-header-article", ".prev-next-area", ".bd-footer-article", ".nea-chart",
     ".onlyprint", "figure .nea-data", ".admonition.seealso",
   ].join(", ");
+  var BLOCKS = "h2, h3, h4, h5, h6, p, li, dt, dd, blockquote, figcaption, caption, .rubric";
   // readers4: a result found through an index entry links to the entry's target, an empty
   // <span id="index-N"> before the paragraph it indexes, and Sphinx's snippet is that span's
   // text: nothing. The paragraph (the next element with text, else the parent) lends its text.
@@ -44,6 +47,18 @@
     var prose = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(NOT_PROSE).forEach(function (el) { el.remove(); });
+      // the page's title is the result's own heading already; lists of download links (the
+      // Data page's files) are not sentences either
+      doc.querySelectorAll("h1").forEach(function (el) { el.remove(); });
+      doc.querySelectorAll("a.download").forEach(function (a) {
+        var list = a.closest("ul, ol");
+        if (list) list.remove();
+      });
+      // Sphinx takes the text with textContent, which runs a heading into the paragraph after
+      // it ("...the Cold WarA co..."): each block ends in a space
+      doc.querySelectorAll(BLOCKS).forEach(function (el) {
+        el.appendChild(doc.createTextNode(" "));
+      });
       widenEmptyTarget(doc, anchor);
       var text = original(doc.documentElement.outerHTML, anchor);
       return text.replace(/\s+/g, " ");
