@@ -498,3 +498,60 @@ def test_every_tab_title_uses_the_same_dash(site_dir: Path) -> None:
         if re.search(r"\s[-|\u2013]\s", title):
             wrong[page.relative_to(site_dir).as_posix()] = title
     assert not wrong, wrong
+
+
+# ----------------------------------------------------------------------------------------------
+# a second fresh try (after the afterword was split)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "book/06-after-2009.html#agenda-us-balancer",
+            "book/06-after-2009/items.html#agenda-us-balancer",
+        ),
+        (
+            "book/06-after-2009.html?outcome=stalled",
+            "book/06-after-2009/items.html?outcome=stalled",
+        ),
+        (
+            "book/06-after-2009.html#agenda-rule-untriggered-conditional",
+            "book/06-after-2009/codebook.html#agenda-rule-untriggered-conditional",
+        ),
+    ],
+)
+def test_addresses_from_before_the_split_are_forwarded(open_page, site_url, old, new) -> None:
+    """Links published before the afterword was split (an item's anchor, the filter, a rule's
+    anchor) reach the page that now holds their target, and the target exists there."""
+    page = open_page(old)
+    page.wait_for_url(f"{site_url}/{new}", timeout=10_000)
+    fragment = new.partition("#")[2]
+    if fragment:
+        assert page.locator(f"#{fragment}").count() == 1, new
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["375", "1280"])
+def test_the_afterwords_count_tables_show_every_column(open_page, phone) -> None:
+    """The afterword's count tables fit their column on a phone and a desktop: none hides a
+    column behind a sideways scroll (they had ten columns; groups now run across)."""
+    page = open_page("book/06-after-2009.html", phone=phone)
+    widths = page.eval_on_selector_all(
+        ".nea-reader-wrap",
+        "els => els.filter(e => /how many came about/.test(e.getAttribute('aria-label')))"
+        ".map(e => [e.getAttribute('aria-label'), e.scrollWidth, e.clientWidth])",
+    )
+    assert len(widths) == 3, widths
+    for label, scroll, client in widths:
+        assert scroll <= client + 1, f"{label}: {scroll} px wide in {client} px"
+
+
+def test_the_scorecard_data_page_says_in_print_what_it_leaves_out(open_page) -> None:
+    """Print hides the data tables behind figures; on the page whose content is such a table,
+    a note printed in its place says where the rows are."""
+    page = open_page("book/06-after-2009/scorecard-data.html")
+    note = page.locator(".nea-print-only")
+    assert note.count() == 1 and not note.is_visible()
+    page.emulate_media(media="print")
+    assert note.is_visible()
+    assert "list of items" in note.inner_text()

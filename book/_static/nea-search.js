@@ -23,7 +23,7 @@
   var NOT_PROSE = [
     "table", "pre", ".cell_input", "details.nea-data", "details.above-input", ".nea-cite",
     "nav", ".bd-header-article", ".prev-next-area", ".bd-footer-article", ".nea-chart",
-    ".onlyprint", "figure .nea-data", ".admonition.seealso",
+    ".onlyprint", "figure .nea-data", ".admonition.seealso", "form", ".nea-print-only",
   ].join(", ");
   var BLOCKS = "h2, h3, h4, h5, h6, p, li, dt, dd, blockquote, figcaption, caption, .rubric";
   // readers4: a result found through an index entry links to the entry's target, an empty

@@ -288,22 +288,25 @@ def _plain(value: object) -> str:
 def agenda_outcomes_table(tables: Tables, column: str, kind: str | None = None) -> ReaderTable:
     """``data.outcomes_by`` as a table to read: headings in words, numbers right-aligned.
 
-    One row per value of ``column`` (scope, domain or kind), its name capitalised; then the
-    number of items, one column per step of the scale that any row reaches, the items realised
-    at least in part, and the "came about" score (realised one, partly realised a half, over
-    the row's items) to two decimals. Rows keep ``outcomes_by``'s order, best score first.
+    One column per value of ``column`` (scope, domain or kind), its name capitalised, in
+    ``outcomes_by``'s order (best score first); one row per measure: the number of items, one
+    row per step of the scale that any group reaches, the items realised at least in part, and
+    the "came about" score (realised one, partly realised a half, over the group's items) to
+    two decimals. Groups run across and measures down, so that the table stays narrow enough
+    for a phone's screen and an A4 column (at most five groups against eleven measures).
     """
     counts = outcomes_by(tables, column, kind=kind)
     steps = [str(c) for c in agenda_items(tables)["status"].cat.categories]
     shown = [s for s in steps if int(counts[s].sum()) > 0]
+    groups = [_plain(v) for v in counts.index]
+    measures: list[tuple[str, list[object]]] = [("Items", counts["items"].astype(int).tolist())]
+    measures += [(_plain(step), counts[step].astype(int).tolist()) for step in shown]
+    measures.append((AT_LEAST_IN_PART, counts["at_least_in_part"].astype(int).tolist()))
+    measures.append((CAME_ABOUT, [f"{v:.2f}" for v in counts["came_about"]]))
     frame = pd.DataFrame(
-        {GROUPINGS.get(column, column.capitalize()): [_plain(v) for v in counts.index]}
+        [[name, *values] for name, values in measures],
+        columns=[GROUPINGS.get(column, column.capitalize()), *groups],
     )
-    frame["Items"] = counts["items"].astype(int).tolist()
-    for step in shown:
-        frame[_plain(step)] = counts[step].astype(int).tolist()
-    frame[AT_LEAST_IN_PART] = counts["at_least_in_part"].astype(int).tolist()
-    frame[CAME_ABOUT] = [f"{v:.2f}" for v in counts["came_about"]]
     whose = f"{kind}s" if kind else "all items"
     caption = f"{whose.capitalize()} by {column}: how many came about"
     return ReaderTable(frame, caption=caption, numeric=tuple(frame.columns[1:]))
