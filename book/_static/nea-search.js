@@ -1,4 +1,4 @@
-/* readers-pages (issue 21): search result snippets from the page's prose.
+/* search result snippets from the page's prose.
  *
  * Sphinx's search (searchtools.js) shows, under each result, text around the first match in
  * the page's main region: often a data table flattened into a run of cells, a code cell or a
@@ -10,7 +10,7 @@
  * drops the page's title (the result's heading already) and lists of download links, and
  * ends each block with a space so that a heading does not run into the text after it.
  *
- * readers4 (issue 21): one result per page. Sphinx lists a page once for each way it matched
+ * one result per page. Sphinx lists a page once for each way it matched
  * (its title, each section title, each index entry that points into it, its text), and drops
  * only results identical in page, title and anchor; with the edition's index entries a query
  * such as "ASEAN" listed one page up to four times. This wraps Search._performSearch to keep,
@@ -26,7 +26,7 @@
     ".onlyprint", "figure .nea-data", ".admonition.seealso", "form", ".nea-print-only",
   ].join(", ");
   var BLOCKS = "h2, h3, h4, h5, h6, p, li, dt, dd, blockquote, figcaption, caption, .rubric";
-  // readers4: a result found through an index entry links to the entry's target, an empty
+  // a result found through an index entry links to the entry's target, an empty
   // <span id="index-N"> before the paragraph it indexes, and Sphinx's snippet is that span's
   // text: nothing. The paragraph (the next element with text, else the parent) lends its text.
   function widenEmptyTarget(doc, anchor) {
@@ -66,7 +66,7 @@
     prose.neaProse = true;
     Search.htmlToText = prose;
   }
-  // readers4: one result per page (see the comment at the top)
+  // one result per page (see the comment at the top)
   function onePerPage() {
     if (typeof Search === "undefined" || typeof Search._performSearch !== "function") return;
     if (Search._performSearch.neaOnePerPage) return;

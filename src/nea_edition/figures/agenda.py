@@ -44,7 +44,7 @@ STATUS_COLOURS: dict[str, str] = {
     "reversed": OKABE_ITO["reddish purple"],
     "too-early": GREY,
 }
-#: readers5 (issue 21): a shape per outcome as well as a colour, so outcome is never told by
+#: a shape per outcome as well as a colour, so outcome is never told by
 #: colour alone; the legend shows each shape with its outcome. Each size leaves room for the
 #: item's number inside the shape (a triangle's middle is narrower than a square's) and keeps
 #: it within its row (a wide diamond, as a tall one would touch its neighbours).
@@ -229,7 +229,7 @@ def agenda_chart(tables: Tables) -> Chart:
             },
         },
         narrow_data={"textfont": {"size": 9}},
-        # readers5 (issue 21): each outcome's shape keeps room for its number on a phone too
+        # each outcome's shape keeps room for its number on a phone too
         narrow_traces={
             i: {"marker": {"size": NARROW_SYMBOL_SIZES.get(str(status), 24)}}
             for i, status in enumerate(agenda_items(tables)["status"].cat.categories)

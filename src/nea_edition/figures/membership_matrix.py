@@ -276,10 +276,9 @@ def matrix_geometry(rows: int, *, column_px: int, row_px: int, legend_px: int) -
 def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
     """Layout for screens under 600 px: country codes, rows of 16 px, the slider on top.
 
-    Text stays at 12 px (readers' issue: 10 px was too small on a phone). readers4 (issue 21):
-    the slider, the bodies' names, every row and the legend fit one 375 x 812 screen under the
-    page's header (rows of 16 px, not 18, and a legend of two lines in 56 px, not 100): the
-    chart was 858 px tall, so the last rows or the slider were always off the screen.
+    Text stays at 12 px (10 px is too small on a phone). The slider, the bodies' names, every
+    row and the legend fit one 375 x 812 screen under the page's header: rows of 16 px and a
+    legend of two lines in 56 px.
     """
     geometry = matrix_geometry(
         len(codes),
@@ -299,7 +298,7 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
         "xaxis": {"tickfont": {"size": 11}},
         "sliders": [
             {
-                # readers5 (issue 21): further right, so "1989" is not under Play/Pause
+                # further right, so "1989" is not under Play/Pause
                 "x": 0.4,
                 "len": 0.6,
                 "y": geometry["slider_y"],
@@ -317,7 +316,7 @@ def matrix_narrow_layout(fig: go.Figure, codes: Sequence[str]) -> dict:
     }
 
 
-#: Row pitch of the matrix on a phone (readers4: the whole chart fits a 375 x 812 screen).
+#: Row pitch of the matrix on a phone (the whole chart fits a 375 x 812 screen).
 NARROW_ROW_PX = 16
 
 

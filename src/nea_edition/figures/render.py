@@ -315,7 +315,7 @@ def summary_html(summary: str) -> str:
     for paragraph in getattr(summary, "more", ()):
         out += f"<p>{html.escape(paragraph)}</p>"
     if items:
-        # readers5 (issue 21): items that carry their own number ("1. 1988-07-07: ...") are
+        # items that carry their own number ("1. 1988-07-07: ...") are
         # not bulleted as well ("• 1. ..."): nea-charts.css drops the bullet of this class
         numbered = all(re.match(r"\d+\.\s", i) for i in items)
         tag = '<ul class="nea-numbered">' if numbered else "<ul>"
@@ -555,7 +555,7 @@ class DataTable:
 
 
 # ----------------------------------------------------------------------------------------------
-# readers-tables (issue 21): the data tables under the figures. This block is the tables'
+# the data tables under the figures. This block is the tables'
 # own; the chart code above and below belongs to the charts' part. What a table cell shows:
 #
 # * a ``source`` (or ``sources``) cell is split at ";" into its sources, each a link: a public
@@ -647,7 +647,7 @@ def _text_with_links(text: str) -> str:
 
 def table_html(frame: pd.DataFrame) -> str:
     """The frame as an HTML table: header cells with ``scope``, cells as described above."""
-    # readers4 (issue 21, search): cells and rows end in a newline. Sphinx indexes raw HTML by
+    # cells and rows end in a newline. Sphinx indexes raw HTML by
     # deleting its tags, so "<td>Lee Myung-bak</td><td>이명박</td><td>2008-02-25</td>" was
     # the one search word "bak이명박2008": a Hangul name, or a source's key, found nothing.
     columns = [str(c) for c in frame.columns]
@@ -742,7 +742,7 @@ def reader_table_html(frame: pd.DataFrame, *, caption: str, numeric: Iterable[st
     )
 
 
-# end of the readers-tables block
+# end of the data tables' block
 # ----------------------------------------------------------------------------------------------
 
 

@@ -256,7 +256,7 @@ def administrations_timeline(
             categories.extend(sorted(set(lane_names), key=lane_names.index))
         fig.add_trace(
             go.Scatter(
-                name="other event (the events table)",  # readers5: no file path
+                name="other event (the events table)",
                 mode="markers",
                 y=[rows_events] * len(ev),
                 x=[iso_date(w) for w in ev["_when"]],
@@ -368,7 +368,7 @@ def administrations_timeline(
     )
     fig.update_xaxes(
         type="date",
-        # readers5 (issue 21): room for the first key event's circle (1988) at the left
+        # room for the first key event's circle (1988) at the left
         range=[f"{start_year - 1}-07-01", iso_date(today_ts + pd.Timedelta(days=200))],
         showgrid=True,
         automargin=True,
@@ -451,7 +451,7 @@ def administrations_chart(tables: Tables, *, today: pd.Timestamp | str | None = 
     narrow = timeline(NARROW_KEY_EVENT_MIN_GAP_YEARS)
     keys = [i for i, t in enumerate(figure.data) if str(t.name).startswith("key event")]
     yaxis = narrow.layout.yaxis
-    # readers5 (issue 21): on a phone (a year is about 5 px) the first and last circles and
+    # on a phone (a year is about 5 px) the first and last circles and
     # diamonds were clipped at the plot's edges, and the notes ran past the chart's right edge:
     # three years of room each side, the paper's line labelled to its left, the band's note
     # shortened. Annotations merge by position (nea-charts.js), so each keeps its place.

@@ -31,7 +31,7 @@ rubric named ``agenda-rule-<id>`` that every item links to from its outcome;
 ``agenda-excluded`` lists the paper's statements that are not scored
 (``data/agenda_excluded.csv``), each with its page and the reason.
 
-Above the items, ``agenda-items`` puts a filter (readers-tables, issue 21): outcome and scope
+Above the items, ``agenda-items`` puts a filter : outcome and scope
 as check boxes, the paper's section as a list, each value with its number of items, from the
 schema's enums and ``data/paper_sections.csv``. It is a ``hidden`` form that
 ``nea-tables.js`` shows and runs (``nea_edition.site.tables`` adds the script), so a reader

@@ -142,7 +142,7 @@
   }
 
   function isNarrow(plot) {
-    // readers5 (issue 21, print): when printing, the width the chart is drawn at (printWidth)
+    // when printing, the width the chart is drawn at (printWidth)
     var width = printing() ? printWidth(plot) : plot.clientWidth;
     return width > 0 && width < NARROW;
   }
@@ -393,7 +393,7 @@
     return printFlag || !!(window.matchMedia && window.matchMedia("print").matches);
   }
 
-  // ---- readers5 (issue 21): BEGIN print width ----
+  // ---- BEGIN print width ----
   // A chart redrawn for print took the width of the page in print media (1264 px at a 1280 px
   // window: the sidebars are gone), not the paper's column, and the paper cut it off. Printed,
   // a chart is drawn at most PRINT_WIDTH wide (the text column of A4 with 16 mm margins, the
@@ -589,7 +589,7 @@
     });
     if (text.items && text.items.length) {
       var list = document.createElement("ul");
-      // readers5 (issue 21): numbered items get no bullet too (render.summary_html)
+      // numbered items get no bullet too (render.summary_html)
       if (text.items.every(function (item) { return /^\d+\.\s/.test(item); })) {
         list.className = "nea-numbered";
       }
@@ -863,7 +863,7 @@
         var state = chart._nea;
         if (!state || !state.base || !gd._fullLayout) return;
         if (isNarrow(gd) !== state.base.narrow || printing() || state.printWidth) {
-          retheme(chart); // readers5: while printing, the print width (retheme) and no resize
+          retheme(chart); // while printing, the print width (retheme) and no resize
         } else {
           window.Plotly.Plots.resize(gd);
         }
@@ -897,7 +897,7 @@
         plot.on("plotly_animationinterrupted", function () { interruptions += 1; });
         plot.on("plotly_hover", function (data) { showTip(chart, plot, data); });
         plot.on("plotly_unhover", hideTip);
-        // readers5 (issue 21): a tap arrives as a click, not a hover (global Korea, the
+        // a tap arrives as a click, not a hover (global Korea, the
         // scorecard): the click shows the same tooltip.
         plot.on("plotly_click", function (data) { showTip(chart, plot, data); });
         operable(chart, plot);
@@ -923,7 +923,7 @@
     var gd = chart.querySelector(".nea-chart-plot");
     // readers' issue (resize): the narrow layout follows the chart's width, both ways
     var narrow = isNarrow(gd);
-    // readers5 (issue 21, print): also redraw when printing starts or ends (the print width)
+    // also redraw when printing starts or ends (the print width)
     var width = printing() ? printWidth(gd) : null;
     if (theme === state.theme && narrow === state.base.narrow && width === state.printWidth) return;
     if (narrow !== state.base.narrow && gd.clientWidth > 0) state.base = baseSpec(chart, gd);
@@ -931,7 +931,7 @@
     var where = controlsState(gd);
     var spec = forPrint(chart, gd, themed(state.base, theme));
     state.drawn = window.Plotly.react(gd, spec).then(function () {
-      // readers5: a print width is fixed; only the screen's layout follows the container
+      // a print width is fixed; only the screen's layout follows the container
       if (!printing()) return window.Plotly.Plots.resize(gd);
     }).then(function () {
       return restore(gd, spec.layout, where);
@@ -1032,7 +1032,7 @@
       if (event.key === "Escape") hideTip();
     });
     window.addEventListener("scroll", hideTip, { passive: true });
-    // readers5: a tap or click outside a chart closes the tooltip a tap opened
+    // a tap or click outside a chart closes the tooltip a tap opened
     document.addEventListener("click", function (event) {
       if (!(event.target.closest && event.target.closest(".nea-chart-plot"))) hideTip();
     });
