@@ -31,10 +31,10 @@ rubric named ``agenda-rule-<id>`` that every item links to from its outcome;
 ``agenda-excluded`` lists the paper's statements that are not scored
 (``data/agenda_excluded.csv``), each with its page and the reason.
 
-Above the items, ``agenda-items`` puts a filter : outcome and scope
-as check boxes, the paper's section as a list, each value with its number of items, from the
-schema's enums and ``data/paper_sections.csv``. It is a ``hidden`` form that
-``nea-tables.js`` shows and runs (``nea_edition.site.tables`` adds the script), so a reader
+Above the items, ``agenda-items`` puts a filter: outcome and scope as check boxes, the
+paper's section as a list, each value with its number of items, from the schema's enums and
+``data/paper_sections.csv``. ``nea-tables.js`` runs it (``nea_edition.site.tables`` adds the
+script); the theme's ``pst-js-only`` class hides it when scripts do not run, so a reader
 without JavaScript sees the whole list and no controls that do nothing. Each item's rubric
 carries the classes the script filters on: ``nea-status-<status>``, ``nea-scope-<scope>`` and
 ``nea-section-<number>`` (the section rubrics carry the last as well).
@@ -144,7 +144,9 @@ def filter_html(
 ) -> str:
     """The agenda filter's form: outcomes and scopes to tick, a section to choose, a reset.
 
-    Hidden until ``nea-tables.js`` runs it. Values come from the schema's enums (in their
+    Shown from the first paint when scripts run (the theme's ``pst-js-only`` class hides it
+    when they do not), so that revealing it does not shift the page; its status line starts
+    as ``nea-tables.js`` words it. Values come from the schema's enums (in their
     order) and the section list; each shows how many items it holds, and values no item has
     are left out.
     """
@@ -181,7 +183,7 @@ def filter_html(
                 "</option>"
             )
     return (
-        '<form class="nea-agenda-filter" hidden aria-label="Filter the agenda items">'
+        '<form class="nea-agenda-filter pst-js-only" aria-label="Filter the agenda items">'
         + boxes("outcome", "Outcome", enums.get("status", []), statuses, data.PLAIN)
         + boxes("scope", "Scope", enums.get("scope", []), scopes, {})
         + '<div class="nea-agenda-filter-group nea-agenda-filter-section">'
@@ -191,7 +193,8 @@ def filter_html(
         + "</select></div>"
         '<div class="nea-agenda-filter-actions">'
         '<button type="button" class="nea-agenda-filter-reset">Show all items</button>'
-        ' <p class="nea-agenda-filter-status" role="status"></p></div>'
+        f' <p class="nea-agenda-filter-status" role="status">Showing all {len(agenda)} items.</p>'
+        "</div>"
         "</form>"
     )
 
