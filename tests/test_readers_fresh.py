@@ -555,3 +555,21 @@ def test_the_scorecard_data_page_says_in_print_what_it_leaves_out(open_page) -> 
     page.emulate_media(media="print")
     assert note.is_visible()
     assert "list of items" in note.inner_text()
+
+
+def test_every_chart_prints_on_one_a4_page(open_page, chart_pages) -> None:
+    """A chart taller than a page was split across two printed pages (the scorecard's key
+    landed on the second). Printed, each chart is at most 225 mm tall (A4 less margins and
+    caption), scaled as a whole."""
+    limit = 225 / 25.4 * 96 + 1
+    problems = []
+    for path in chart_pages:
+        page = open_page(path)
+        draw(page)
+        page.emulate_media(media="print")
+        page.wait_for_timeout(1500)
+        heights = page.eval_on_selector_all(
+            ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        problems += [f"{path}: {h:.0f} px" for h in heights if h > limit]
+    assert not problems, "\n".join(problems)
