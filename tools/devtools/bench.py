@@ -9,7 +9,7 @@ Build, in a temporary copy of the repository (never in the working tree), withou
 4. the PDF printed on top of a forced build.
 
 Targets on the project's 2-core machine: cold at most 20 s, no change at most 1 s, one CSV at
-most 60% of cold. "Executed" is counted from myst-nb's log ("Executing notebook using ...").
+most 60% of cold. "Executed" is the build's own line ("Notebooks executed: ...").
 
 Pages: Lighthouse over HTTP/2 with gzip, as GitHub Pages serves them (``tools/bench``, nginx
 with a self-signed certificate), beside a stock Jupyter Book in the same run.
@@ -73,14 +73,14 @@ def build(root: Path, name: str, *extra: str, pdf: bool = False) -> BuildRun:
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         print(log[-4000:], file=sys.stderr)
-    executed = sorted(re.findall(r"^(\S+)\.md: Executing notebook using", log, re.M))
+    # the build's own line: "Notebooks executed: book/a.md, book/b.md" (or "none (...)")
+    line = re.search(r"^Notebooks executed: (.*)$", log, re.M)
+    executed = [] if not line or line.group(1).startswith("none") else line.group(1).split(", ")
     return BuildRun(
         name=name,
         seconds=round(seconds, 2),
         exit_code=proc.returncode,
-        executed=[
-            Path(p).relative_to(root).as_posix() if p.startswith("/") else p for p in executed
-        ],
+        executed=sorted(executed),
         up_to_date="Site is up to date" in log,
     )
 
