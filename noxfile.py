@@ -154,7 +154,10 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure build times, page weight, Lighthouse; writes book/_generated/benchmark.md."""
+    """Time the builds (cold, no change, one CSV, with the PDF): docs/benchmark-build.md and .json.
+
+    Page speed is `tools/bench/http2_lighthouse.py` (nginx, HTTP/2), run on its own.
+    """
     install(session, "tests")
     install_node_tools(session)
     session.run("python", "-m", "devtools.bench", *session.posargs, env=DEVTOOLS_ENV)
