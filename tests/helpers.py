@@ -246,3 +246,23 @@ def parse_bibtex(text: str) -> list[bibtexparser.model.Entry]:
 def field(entry: bibtexparser.model.Entry, name: str) -> object:
     """One field's value of a parsed BibTeX entry."""
     return entry.fields_dict[name].value
+
+
+def draw(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Bring every chart into view, as a reader scrolling down would, until all are drawn."""
+    charts = page.locator(".nea-chart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "i => document.querySelectorAll('.nea-chart')[i].dataset.drawn === 'true'",
+            arg=i,
+            timeout=timeout,
+        )
+
+
+def hide_bars(page) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots and touches reach the chart, not the sticky bars over it."""
+    page.add_style_tag(
+        content=".bd-header, .bd-header-article, header, #pst-back-to-top, .skip-link"
+        " { display: none !important; }"
+    )

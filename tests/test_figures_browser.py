@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import draw
 
 pytestmark = pytest.mark.browser
 
@@ -105,15 +106,8 @@ def row_labels(page) -> list[str]:
 
 
 def wait_drawn(page, count: int) -> None:
-    """Bring each chart into view, as a reader scrolling down would, until all are drawn."""
-    charts = page.locator(".nea-chart")
-    for i in range(charts.count()):
-        charts.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "i => document.querySelectorAll('.nea-chart')[i].dataset.drawn === 'true'",
-            arg=i,
-            timeout=20_000,
-        )
+    """Bring each chart into view until all are drawn, and the page has counted them."""
+    draw(page, timeout=20_000)
     page.wait_for_selector(f'html[data-nea-charts-drawn="{count}"]', timeout=20_000)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from helpers import draw, hide_bars
 
 pytestmark = pytest.mark.browser
 
@@ -82,26 +83,6 @@ def open_page(browser, site_url: str) -> Iterator:
     yield open_
     for context in contexts:
         context.close()
-
-
-def draw(page) -> None:
-    """Bring every chart into view, as a reader scrolling down would, until all are drawn."""
-    charts = page.locator(".nea-chart")
-    for i in range(charts.count()):
-        charts.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "i => document.querySelectorAll('.nea-chart')[i].dataset.drawn === 'true'",
-            arg=i,
-            timeout=30_000,
-        )
-
-
-def hide_bars(page) -> None:
-    """Screenshots and touches reach the chart, not the sticky bars over it."""
-    page.add_style_tag(
-        content=".bd-header, .bd-header-article, header, #pst-back-to-top, .skip-link"
-        " { display: none !important; }"
-    )
 
 
 # ----------------------------------------------------------------------------------------------

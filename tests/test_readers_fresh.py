@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import draw, hide_bars
 
 pytestmark = pytest.mark.browser
 
@@ -84,24 +85,6 @@ def open_page(browser, site_url: str) -> Iterator:
     yield open_
     for context in contexts:
         context.close()
-
-
-def draw(page) -> None:
-    charts = page.locator(".nea-chart")
-    for i in range(charts.count()):
-        charts.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "i => document.querySelectorAll('.nea-chart')[i].dataset.drawn === 'true'",
-            arg=i,
-            timeout=30_000,
-        )
-
-
-def hide_bars(page) -> None:
-    page.add_style_tag(
-        content=".bd-header, .bd-header-article, header, #pst-back-to-top, .skip-link"
-        " { display: none !important; }"
-    )
 
 
 def slug(path: str) -> str:
