@@ -151,6 +151,23 @@ def anchor(docname: str, fragment: str = "") -> str:
     return f"{base}--{fragment}" if fragment else base
 
 
+def _mark_page_start(section: Tag, page_id: str) -> None:
+    """Give a page's id to the start of its first heading, where a reader sees the page begin.
+
+    A page that runs on after another starts with a top margin; when its heading is pushed to
+    the next sheet (headings avoid a break after them), the section's own box still begins at
+    the foot of the sheet before. The contents, the page's links and its page number follow
+    this id, so it sits inside the heading, on the heading's sheet. A page without a heading
+    keeps the id on its section.
+    """
+    heading = section.find(re.compile(r"^h[1-6]$"))
+    if heading is None:
+        section["id"] = page_id
+        return
+    marker = BeautifulSoup("", "html.parser").new_tag("span", attrs={"id": page_id})
+    heading.insert(0, marker)
+
+
 #: Attributes that hold id references, rewritten with the ids themselves.
 ID_REF_ATTRS = ("aria-describedby", "aria-labelledby", "aria-controls", "for", "headers")
 #: What a printed page never shows: code cells' sources and their toggles, the data tables
@@ -428,9 +445,9 @@ def assemble(site_dir: Path, root: Path, meta: EditionMeta) -> PrintDocument:
         page.body.name = "section"
         page.body.attrs = {
             "class": ["nea-print-page", f"nea-print-depth-{page.depth}"],
-            "id": anchor(page.docname),
             "data-docname": page.docname,
         }
+        _mark_page_start(page.body, anchor(page.docname))
     _drop_dangling_links([p.body for p in everything])
 
     body: list[str] = [title_page(meta), contents(pages, front)]
