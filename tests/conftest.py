@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
-from helpers import ROOT, chromium_missing_reason, watch_page
+from helpers import DESKTOP, PHONE, ROOT, chromium_missing_reason, watch_page
 
 from nea_edition import build as book_build
 
@@ -140,6 +140,39 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
 #: Fixtures that start Chromium or need what it printed (``edition``: the PDF of the build):
 #: a test that uses one must be marked ``browser``.
 BROWSER_FIXTURES = {"browser", "page_visits", "edition"}
+
+
+@pytest.fixture
+def open_page(browser, site_url: str) -> Iterator:
+    """Open a page of the site as a fresh reader: ``open_page(path, phone=, dark=, query=)``.
+
+    Each page gets its own context (no stored state but the theme's "auto" mode, which follows
+    the colour scheme asked for); ``page.errors`` collects uncaught exceptions and console
+    errors. ``mobile=False`` keeps a phone's size and touch without its mobile viewport.
+    """
+    contexts = []
+
+    def open_(
+        path: str, *, phone: bool = False, dark: bool = False, query: str = "", mobile: bool = True
+    ) -> object:
+        options = dict(PHONE if phone else DESKTOP)
+        if phone and not mobile:
+            options["is_mobile"] = False
+        options["color_scheme"] = "dark" if dark else "light"
+        context = browser.new_context(**options)
+        context.add_init_script("localStorage.setItem('mode', 'auto')")
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{site_url}/{path}{query}")
+        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -58,6 +58,13 @@ PAPER_HEADINGS: dict[str, str] = {
 }
 
 
+#: The two screens every reader's check uses: a phone (touch) and a desktop.
+PHONE = dict(
+    viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True, device_scale_factor=2
+)
+DESKTOP = dict(viewport={"width": 1280, "height": 900})
+
+
 def toc_files(root: Path = ROOT) -> list[str]:
     """Every docname in _toc.yml, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))

@@ -28,12 +28,11 @@ import base64
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from helpers import draw, hide_bars
+from helpers import PHONE, draw, hide_bars
 
 pytestmark = pytest.mark.browser
 
@@ -49,40 +48,8 @@ CHART_PAGES: dict[str, str] = {
 }
 MATRIX = CHART_PAGES["matrix"]
 OVERLAP = CHART_PAGES["overlap"]
-PHONE = dict(
-    viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True, device_scale_factor=2
-)
-DESKTOP = dict(viewport={"width": 1280, "height": 900})
 #: A BibTeX key (kim2009regionalism) or a snake_case id: never shown to a reader.
 MACHINE_ID = re.compile(r"\b[a-z]+\d{4}[a-z]+\b|\b[a-z]+_[a-z_]+\b")
-
-
-@pytest.fixture
-def open_page(browser, site_url: str) -> Iterator:
-    contexts = []
-
-    def open_(
-        path: str, *, phone: bool = False, dark: bool = False, query: str = "", mobile: bool = True
-    ) -> object:
-        options = dict(PHONE if phone else DESKTOP)
-        if phone and not mobile:
-            options["is_mobile"] = False
-        options["color_scheme"] = "dark" if dark else "light"
-        context = browser.new_context(**options)
-        # the theme's switch: "auto" follows the colour scheme asked for above
-        context.add_init_script("localStorage.setItem('mode', 'auto')")
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{site_url}/{path}{query}")
-        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -31,10 +31,6 @@ from helpers import draw, hide_bars
 
 pytestmark = pytest.mark.browser
 
-PHONE = dict(
-    viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True, device_scale_factor=2
-)
-DESKTOP = dict(viewport={"width": 1280, "height": 900})
 #: A4's text column in CSS px (210 mm less the print style's margins, 16 mm a side).
 A4_COLUMN = 673
 
@@ -63,28 +59,6 @@ def chart_pages(site_dir: Path) -> list[str]:
     pages = _chart_pages(site_dir)
     assert pages, "no page with a chart in the built site"
     return pages
-
-
-@pytest.fixture
-def open_page(browser, site_url: str) -> Iterator:
-    contexts = []
-
-    def open_(path: str, *, phone: bool = False, dark: bool = False) -> object:
-        options = dict(PHONE if phone else DESKTOP)
-        options["color_scheme"] = "dark" if dark else "light"
-        context = browser.new_context(**options)
-        context.add_init_script("localStorage.setItem('mode', 'auto')")
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(f"{site_url}/{path}")
-        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def slug(path: str) -> str:

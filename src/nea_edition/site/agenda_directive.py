@@ -57,7 +57,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from nea_edition.checks.validation import split_keys
-from nea_edition.site.endnotes_directive import _source_markdown, escape, read_rows
+from nea_edition.site.endnotes_directive import escape, read_rows, source_markdown
 
 AGENDA_CSV = Path("data") / "agenda.csv"
 RULES_CSV = Path("data") / "agenda_rules.csv"
@@ -79,7 +79,7 @@ def _agenda() -> ModuleType:
 
 
 def _sources(value: str) -> str:
-    return "; ".join(_source_markdown(source) for source in split_keys(value))
+    return "; ".join(source_markdown(source) for source in split_keys(value))
 
 
 def items_markdown(
@@ -131,7 +131,7 @@ def items_markdown(
                 event = by_id[event_id]
                 out.append(
                     f"- {event['date']}: {escape(event['event'])}"
-                    f" ({_source_markdown(event['source'])})"
+                    f" ({source_markdown(event['source'])})"
                 )
             out += ["", f"*Sources:* {_sources(row['source'])}.", ""]
             if row.get("note"):

@@ -92,7 +92,8 @@ def concordance_markdown(rows: list[dict[str, str]]) -> str:
     return "\n".join(out)
 
 
-def _source_markdown(source: str) -> str:
+def source_markdown(source: str) -> str:
+    """A source as MyST: a URL becomes a link named by its host, anything else a citation key."""
     if source.startswith(("http://", "https://")):
         host = urlparse(source).netloc.removeprefix("www.")
         return f"[{host}]({source})"
@@ -108,7 +109,7 @@ def errata_markdown(rows: list[dict[str, str]]) -> str:
             f"- {{ref}}`Note {note} <endnote-{note}>`, {cite([row['key']], role='cite:t')}, "
             f"{escape(row['field'])}: printed “{escape(row['printed'])}”; "
             f"corrected: “{escape(row['corrected'])}”. "
-            f"{escape(row['explanation'])} Source: {_source_markdown(row['source'])}."
+            f"{escape(row['explanation'])} Source: {source_markdown(row['source'])}."
         )
     return "\n".join(out) + "\n"
 
