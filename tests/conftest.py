@@ -15,20 +15,30 @@ from urllib.parse import urlsplit
 
 import pytest
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
-from helpers import DESKTOP, PHONE, ROOT, chromium_missing_reason, watch_page
+from helpers import DESKTOP, PHONE, ROOT, XDIST_GROUPS, chromium_missing_reason, watch_page
 
 from nea_edition import build as book_build
 
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+SITE = ROOT / "_build" / "html"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the site strictly when a plain ``pytest`` run finds none (``nox -s tests`` builds
+    first). Only the main process builds: pytest-xdist's workers start after this returns."""
+    if hasattr(session.config, "workerinput") or session.config.option.collectonly:
+        return
+    if not (SITE / "index.html").is_file() and book_build.build(ROOT) != 0:
+        raise pytest.UsageError("the strict build failed: nothing to test")
+
+
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
-    """The built site; built strictly here when a plain ``pytest`` run finds none."""
-    site = ROOT / "_build" / "html"
-    if not (site / "index.html").is_file():
-        assert book_build.build(ROOT) == 0, "the strict build failed"
-    return site
+    """The built site (``pytest_sessionstart`` builds it when there is none)."""
+    assert (SITE / "index.html").is_file(), f"no site in {SITE}: the build failed"
+    return SITE
 
 
 @pytest.fixture(scope="session")
@@ -175,8 +185,16 @@ def open_page(browser, site_url: str) -> Iterator:
         context.close()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Markers mean what they say: ``-m "not browser"`` must never start Chromium."""
+    """Markers mean what they say: ``-m "not browser"`` must never start Chromium.
+
+    Runs first, so the ``xdist_group`` marks it adds are there when pytest-xdist reads them.
+    """
+    for item in items:
+        group = XDIST_GROUPS.get(item.path.name)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
     unmarked = [
         item.nodeid
         for item in items

@@ -58,6 +58,29 @@ PAPER_HEADINGS: dict[str, str] = {
 }
 
 
+#: pytest-xdist groups (``--dist loadgroup``): the modules whose tests share an expensive
+#: module- or session-scoped fixture run in one worker, so it is computed once. Every module
+#: that defines such a fixture is here (test_suite checks); the others' tests are
+#: spread one by one. The page visits (``page_visits``) are shared by two modules.
+XDIST_GROUPS = {
+    "test_a11y.py": "page-visits",
+    "test_browser.py": "page-visits",
+    "test_agenda.py": "agenda-tables",
+    "test_architecture.py": "architecture",
+    "test_bib_tools.py": "bib-tools",
+    "test_build.py": "small-book",
+    "test_figures.py": "figures",
+    "test_incremental.py": "incremental",
+    "test_index.py": "index",
+    "test_lighthouse.py": "lighthouse",
+    "test_links.py": "links",
+    "test_metadata.py": "based-book",
+    "test_pdf.py": "pdf",
+    "test_readers_pages.py": "readers-pages",
+    "test_scorecard.py": "scorecard-tables",
+}
+
+
 #: The two screens every reader's check uses: a phone (touch) and a desktop.
 PHONE = dict(
     viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True, device_scale_factor=2
