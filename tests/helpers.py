@@ -290,6 +290,27 @@ def draw(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+def settle(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no chart has a redraw pending or running (after a media, size or theme change).
+
+    Two animation frames first: a media query's change event and a resize observer's callback
+    come in the frame after the change, and they are what start a redraw
+    (``data-chart-settled``, nea-charts.js).
+    """
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.nea-chart[data-drawn=\"true\"]')]"
+        ".every(c => c.dataset.chartSettled === 'true')",
+        timeout=timeout,
+    )
+
+
+def print_media(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Switch the page to print media, as printing does, and wait for the charts' redraw."""
+    page.emulate_media(media="print")
+    settle(page, timeout)
+
+
 def hide_bars(page) -> None:  # type: ignore[no-untyped-def]
     """Screenshots and touches reach the chart, not the sticky bars over it."""
     page.add_style_tag(

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import draw, hide_bars
+from helpers import draw, hide_bars, print_media, settle
 
 pytestmark = pytest.mark.browser
 
@@ -109,13 +109,22 @@ def test_every_chart_printed_on_a4_fits_the_column(
     open_page, chart_pages, artifacts_dir: Path, dark
 ) -> None:
     """Printed, a chart is laid out for the paper, not the screen: within the column, with every
-    category it has on its x axis drawn; so in the PDF too (no tick label past the page)."""
+    category it has on its x axis drawn; so in the PDF too (no tick label past the page).
+
+    And on one page: a chart taller than a page was split across two printed pages (the
+    scorecard's key landed on the second). Printed, each chart is at most 225 mm tall (A4 less
+    margins and caption), scaled as a whole.
+    """
+    limit = 225 / 25.4 * 96 + 1
     problems = []
     for path in chart_pages:
         page = open_page(path, dark=dark)
         draw(page)
-        page.emulate_media(media="print")
-        page.wait_for_timeout(2500)
+        print_media(page)
+        heights = page.eval_on_selector_all(
+            ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        problems += [f"{path}: {h:.0f} px tall" for h in heights if h > limit]
         mode = "dark" if dark else "light"
         pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
@@ -131,7 +140,7 @@ def test_every_chart_printed_on_a4_fits_the_column(
         )
         # the column as printed: A4's width, still in print media
         page.set_viewport_size({"width": A4_COLUMN, "height": 900})
-        page.wait_for_timeout(800)
+        settle(page)
         for box in page.evaluate(PRINT_BOXES):
             left, right, width = box["svg"]
             c_left, c_right, c_width = box["column"]
@@ -512,21 +521,3 @@ def test_the_scorecard_data_page_says_in_print_what_it_leaves_out(open_page) -> 
     page.emulate_media(media="print")
     assert note.is_visible()
     assert "list of items" in note.inner_text()
-
-
-def test_every_chart_prints_on_one_a4_page(open_page, chart_pages) -> None:
-    """A chart taller than a page was split across two printed pages (the scorecard's key
-    landed on the second). Printed, each chart is at most 225 mm tall (A4 less margins and
-    caption), scaled as a whole."""
-    limit = 225 / 25.4 * 96 + 1
-    problems = []
-    for path in chart_pages:
-        page = open_page(path)
-        draw(page)
-        page.emulate_media(media="print")
-        page.wait_for_timeout(1500)
-        heights = page.eval_on_selector_all(
-            ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
-        )
-        problems += [f"{path}: {h:.0f} px" for h in heights if h > limit]
-    assert not problems, "\n".join(problems)

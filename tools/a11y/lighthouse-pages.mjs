@@ -3,7 +3,8 @@
 //   node lighthouse-pages.mjs SPEC.json
 //
 // SPEC: {"urls": [...], "out": "DIR", "categories": ["accessibility", ...] or null (all four),
-//        "audits": [...] audited besides the categories' own, "chromeFlags": [...]}.
+//        "audits": [...] audited besides the categories' own, "chromeFlags": [...],
+//        "settings": {...} Lighthouse settings given as flags (e.g. shorter quiet windows)}.
 // The browser is $CHROME_PATH (Debian's /usr/bin/chromium); chrome-launcher adds its own flags
 // that switch off Chromium's background networking. Each page's full report (Lighthouse's
 // JSON, "LHR") is written to DIR/<index>.json, in the order of "urls". The configuration is
@@ -32,6 +33,7 @@ try {
       logLevel: "error",
       disableFullPageScreenshot: true,
     };
+    Object.assign(flags, spec.settings || {});
     if (spec.categories) flags.onlyCategories = spec.categories;
     if (spec.categories && spec.audits) flags.onlyAudits = spec.audits;
     const result = await lighthouse(url, flags);

@@ -25,7 +25,8 @@
  * tooltip (<title>), and a trace whose meta is "nea-names-from:x" gets it as each point's text.
  *
  * Hooks for tests and the benchmark: <div class="nea-chart" data-drawn="true|error"
- * data-chart-theme="light|dark">; when every chart on the page is drawn,
+ * data-chart-theme="light|dark" data-chart-settled="true|false"> (false while a redraw, for a
+ * new theme, width or print, is pending or running); when every chart on the page is drawn,
  * <html data-nea-charts-drawn="N"> and a "nea:charts-drawn" event; performance marks
  * "nea-charts-start" (plotly.js requested) and "nea-charts-drawn"; window.neaCharts.drawAll()
  * draws every chart now and resolves when they are drawn.
@@ -857,15 +858,20 @@
     chart._neaWatch = new ResizeObserver(function () {
       if (chart.clientWidth === width) return;
       width = chart.clientWidth;
+      if (timer === null) pending(chart, 1);
       clearTimeout(timer);
       timer = setTimeout(function () {
+        timer = null;
         var gd = chart.querySelector(".nea-chart-plot");
         var state = chart._nea;
-        if (!state || !state.base || !gd._fullLayout) return;
+        if (!state || !state.base || !gd._fullLayout) return pending(chart, -1);
         if (isNarrow(gd) !== state.base.narrow || printing() || state.printWidth) {
           retheme(chart); // while printing, the print width (retheme) and no resize
+          pending(chart, -1);
         } else {
-          window.Plotly.Plots.resize(gd);
+          Promise.resolve(window.Plotly.Plots.resize(gd)).then(function () {
+            pending(chart, -1);
+          });
         }
       }, 100);
     });
@@ -877,10 +883,17 @@
   // ------------------------------------------------------------------------------------------
   // drawing
 
+  // data-chart-settled: how many redraws of a chart are pending or running
+  function pending(chart, change) {
+    var state = chart._nea;
+    state.pending = Math.max(0, (state.pending || 0) + change);
+    chart.setAttribute("data-chart-settled", state.pending ? "false" : "true");
+  }
   function draw(chart) {
     if (chart._nea) return chart._nea.drawn;
     var state = chart._nea = { theme: null, focus: null };
     var plot = chart.querySelector(".nea-chart-plot");
+    pending(chart, 1);
     // readers' issue (slow 4G): say that the chart is on its way while plotly.js loads
     if (!window.Plotly) chart.setAttribute("data-drawn", "loading");
     state.drawn = loadPlotly().then(function (Plotly) {
@@ -907,9 +920,11 @@
         toolbar(chart, plot);
         watchSize(chart);
         chart.setAttribute("data-drawn", "true");
+        pending(chart, -1);
       });
     }).catch(function (error) {
       chart.setAttribute("data-drawn", "error");
+      pending(chart, -1);
       console.error("nea-charts: the chart could not be drawn: " + error.message);
     });
     state.drawn.then(allDrawn);
@@ -930,6 +945,7 @@
     state.theme = theme;
     var where = controlsState(gd);
     var spec = forPrint(chart, gd, themed(state.base, theme));
+    pending(chart, 1);
     state.drawn = window.Plotly.react(gd, spec).then(function () {
       // a print width is fixed; only the screen's layout follows the container
       if (!printing()) return window.Plotly.Plots.resize(gd);
@@ -938,6 +954,8 @@
     }).then(function () {
       operable(chart, gd);
       chart.setAttribute("data-chart-theme", theme);
+    }).finally(function () {
+      pending(chart, -1);
     });
   }
 
