@@ -152,6 +152,28 @@ POINTS = """gd => {
 }"""
 
 
+#: Scroll a page position to the middle of the screen; resolves with scrollY once the scroll
+#: event has been handled (two animation frames).
+SCROLL_TO = """y => new Promise(done => {
+    window.scrollTo(0, y - innerHeight / 2);
+    requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY)));
+})"""
+#: The tooltip's box and text once it is shown, or null after 2 s (a covered point).
+TOOLTIP_SHOWN = """() => new Promise(done => {
+    const started = performance.now();
+    (function look() {
+        const tip = document.querySelector('.nea-tooltip');
+        const r = tip && tip.getBoundingClientRect();
+        if (tip && r.width && r.height && getComputedStyle(tip).visibility !== 'hidden') {
+            return done({box: {x: r.x, y: r.y, width: r.width, height: r.height},
+                         text: tip.innerText});
+        }
+        if (performance.now() - started > 2000) return done(null);
+        requestAnimationFrame(look);
+    })();
+})"""
+
+
 @pytest.mark.parametrize("phone", [True, False], ids=["375", "1280"])
 @pytest.mark.parametrize("name", list(CHART_PAGES))
 def test_every_tooltip_stays_inside_the_viewport(open_page, name, phone) -> None:
@@ -169,18 +191,14 @@ def test_every_tooltip_stays_inside_the_viewport(open_page, name, phone) -> None
         traces = {p["trace"] for p in points}
         assert points, f"{name}: no hoverable point found"
         for point in points:
-            # the point in the middle of the screen, then the pointer onto it
-            page.evaluate("y => window.scrollTo(0, y - innerHeight / 2)", point["y"])
-            page.wait_for_timeout(60)  # the scroll event (which hides a tooltip) first
-            y = point["y"] - page.evaluate("window.scrollY")
+            # the point in the middle of the screen (after the scroll event, which hides a
+            # tooltip), then the pointer onto it
+            y = point["y"] - page.evaluate(SCROLL_TO, point["y"])
             page.mouse.move(point["x"], y)
-            tip = page.locator(".nea-tooltip")
-            try:
-                tip.wait_for(state="visible", timeout=2_000)
-            except Exception:  # a point covered by another trace's point
+            shown = page.evaluate(TOOLTIP_SHOWN)
+            if shown is None:  # a point covered by another trace's point
                 continue
-            box = tip.bounding_box()
-            text = tip.inner_text()
+            box, text = shown["box"], shown["text"]
             assert text.strip(), f"{name}: an empty tooltip"
             assert box["x"] >= 0 and box["y"] >= 0, (name, point, box, text)
             assert box["x"] + box["width"] <= width, (name, point, box, text)
