@@ -97,7 +97,7 @@ def agenda_scorecard(tables: Tables) -> go.Figure:
     items = scorecard_positions(agenda_items(tables))
     evidence = agenda_evidence(tables)
     # The tooltip (an HTML box in the browser) wraps the text itself; at most three pieces of
-    # evidence, so that it fits a phone's screen (readers' issue), the rest in the table.
+    # evidence, so that it fits a phone's screen, the rest in the table.
     lines = {
         number: _first_three(
             [f"{esc(row.date)} {esc(row.what_happened)}" for row in group.itertuples()]
@@ -190,7 +190,7 @@ def agenda_summary(tables: Tables) -> str:
         for name in section_names(tables).values()
         if name in sizes
     ]
-    # a lead and one item per section, not a wall of text (readers' issue)
+    # a lead and one item per section, not a wall of text
     return Summary(
         f"The paper's agenda has {total} items. By the as-of date, "
         + ", ".join(parts[:-1])

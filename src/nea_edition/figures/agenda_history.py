@@ -90,7 +90,7 @@ def agenda_history_figure(
             continue
         hover = []
         for row in group.itertuples():
-            # no hard line breaks (the tooltip wraps), at most three events (readers' issue)
+            # no hard line breaks (the tooltip wraps), at most three events
             moved = [
                 esc(events.get(event_id, "an event of the record"))
                 for event_id in (split_keys(row.evidence) if isinstance(row.evidence, str) else [])
@@ -191,7 +191,7 @@ def agenda_history_summary(
             + f"; {total - len(moved)} kept the status they had at the start."
         )
         for year, group in changes.groupby(changes["date"].dt.year, sort=True):
-            # statuses in words, never their slugs (readers' issue)
+            # statuses in words, never their slugs
             listed = ", ".join(
                 f"{row.number} to {PLAIN.get(str(row.to), str(row.to))}"
                 for row in group.itertuples()

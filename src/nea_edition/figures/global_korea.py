@@ -108,7 +108,7 @@ def global_korea_circles(circles: pd.DataFrame) -> go.Figure:
                     for (_, r), inf in zip(sub.iterrows(), inferred, strict=True)
                 ],
                 # no source key here (a BibTeX key means nothing to a reader; the table
-                # under the chart gives every entry's source): readers' issue
+                # under the chart gives every entry's source)
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>Ring: %{customdata[1]}<br>"
                     "%{customdata[3]}<extra></extra>"
@@ -200,7 +200,7 @@ def global_korea_summary(circles: pd.DataFrame) -> str:
 
 def global_korea_narrow_traces(circles: pd.DataFrame) -> dict[int, dict]:
     """On a phone, each ring's entries (one trace a ring) at 9 px: at 12 px the labels of
-    neighbouring entries ran into each other and over the rings (readers' issue)."""
+    neighbouring entries ran into each other and over the rings."""
     return {k: {"textfont": {"size": 9}} for k in range(circles["ring"].nunique())}
 
 

@@ -142,8 +142,8 @@ def overlap_numbers(
     heat: go.Heatmap, zmax: int, *, visible: bool = True, label: str = ""
 ) -> go.Scatter:
     """The count of each cell as text over the heatmap, in the ink that contrasts most with
-    the cell's colour (plotly's own pick for heatmap text fell below 4.5:1 on mid-scale cells;
-    readers' issue). Not hoverable: the heatmap under it answers hover."""
+    the cell's colour (plotly's own pick for heatmap text fell below 4.5:1 on mid-scale cells).
+    Not hoverable: the heatmap under it answers hover."""
     xs, ys, texts, inks = [], [], [], []
     for row, y in zip(heat.z, heat.y, strict=True):
         for value, x in zip(row, heat.x, strict=True):
@@ -307,7 +307,7 @@ def overlap_chart(tables: Tables, years: Sequence[int] = (PAPER_YEAR,)) -> Chart
     figure = institution_overlap_figure(layers, tables.institutions)
     chart_order = list(figure.layout.xaxis.categoryarray)
     bodies = BodyNames.of(tables.institutions)
-    # One description per year, so the words follow the year buttons (readers' issue).
+    # One description per year, so the words follow the year buttons.
     summaries = {
         str(year): overlap_summary(shared, sizes, year, bodies=bodies)
         for year, (_, shared, sizes) in zip(years, layers, strict=True)

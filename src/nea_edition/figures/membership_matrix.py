@@ -187,7 +187,7 @@ def membership_matrix_figure(
     fig.update_layout(
         **base_layout(
             height=geometry["height"],
-            # Readers' issue: the year and its slider sit at the top, above the bodies' names,
+            # the year and its slider sit at the top, above the bodies' names,
             # so the year shown is never rows away; the legend is at the very bottom.
             margin=dict(
                 l=label_margin(row_label.values(), 13),
@@ -427,7 +427,7 @@ def membership_chart(
         initial_year=initial_year,
         country_ids=rows,
     )
-    # One description per year, so the words follow the slider (readers' issue).
+    # One description per year, so the words follow the slider.
     summaries = {
         step.label: membership_summary(
             membership_matrix(tables, int(step.label)),

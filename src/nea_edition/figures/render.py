@@ -117,7 +117,7 @@ PAPER_YEAR = 2009
 
 #: Plot config shared by every chart: no plotly logo, no buttons that need a network.
 #:
-#: Readers' issue (phones): no chart zooms or pans, so a swipe over a chart scrolls the page
+#: No chart zooms or pans, so a swipe over a chart scrolls the page
 #: (``chart_html`` also sets ``dragmode`` off and fixes every axis), and plotly's mode bar is
 #: gone: it covered labels, and its zoom buttons were the only thing it offered beyond the
 #: download, which the edition's own tool bar (``nea-charts.js``) does better (title, source,
@@ -287,7 +287,7 @@ class Summary(str):
 
     It is a ``str`` (the whole text, lead and items joined by spaces), so it reads, compares
     and searches as before; ``chart_html`` shows it as a paragraph and a list rather than a
-    wall of text (readers' issue).
+    wall of text.
     """
 
     lead: str
@@ -326,7 +326,7 @@ def summary_html(summary: str) -> str:
 @dataclass(frozen=True)
 class Permalink:
     """The state a chart's address can carry (``?year=1999``), restored on load and kept in
-    the address (``history.replaceState``) as the reader moves the control; readers' issue.
+    the address (``history.replaceState``) as the reader moves the control.
 
     ``param`` is the query parameter; ``control`` the plotly control that holds the state
     ("slider" or "buttons", the first of its kind); ``values`` the parameter's value for each
@@ -390,7 +390,7 @@ _AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 
 
 def still(layout: dict) -> dict:
-    """No drag, zoom or pan on any axis of a layout (a plain dict): readers' issue (phones).
+    """No drag, zoom or pan on any axis of a layout (a plain dict).
 
     A swipe over a chart must scroll the page: with ``dragmode`` off plotly.js neither
     captures the touch nor box-zooms, and fixed axes leave nothing for a drag to move. Hover

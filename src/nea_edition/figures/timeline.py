@@ -447,7 +447,7 @@ def administrations_chart(tables: Tables, *, today: pd.Timestamp | str | None = 
 
     figure = timeline(KEY_EVENT_MIN_GAP_YEARS)
     # On a phone the years are squeezed: numbered circles closer than this share a lane and
-    # merge ("1112"); readers' issue. The narrow figure's lanes replace the wide one's.
+    # merge ("1112"). The narrow figure's lanes replace the wide one's.
     narrow = timeline(NARROW_KEY_EVENT_MIN_GAP_YEARS)
     keys = [i for i, t in enumerate(figure.data) if str(t.name).startswith("key event")]
     yaxis = narrow.layout.yaxis

@@ -3,8 +3,8 @@
 Repairs and additions to every page the HTML builder writes, through Sphinx's public events
 (``html-page-context``, ``build-finished``) and docutils' public node API:
 
-1. **Wide tables scroll inside the page, never the page itself** (issue 21: the afterword was
-   760 px wide on a 375 px phone). pydata-sphinx-theme wraps the tables *docutils* writes in a
+1. **Wide tables scroll inside the page, never the page itself** (a raw table otherwise widens
+   a page past a phone's screen). pydata-sphinx-theme wraps the tables *docutils* writes in a
    ``div.pst-scrollable-table-container``; tables that arrive as raw HTML (pandas frames shown
    by a notebook, tables pasted with ``glue``, the edition's own data tables) were not. Every
    ``<table>`` of a page's body that no scroll container holds yet gets the theme's container,

@@ -118,7 +118,7 @@
     var narrow = isNarrow(plot);
     if (narrow && spec.narrowLayout) merge(spec.layout, spec.narrowLayout);
     if (narrow && (spec.narrowData || spec.narrowTraces)) {
-      // readers' issue: frames too, or a year chosen on the slider would bring the wide sizes
+      // frames too, or a year chosen on the slider would bring the wide sizes
       var traces = [spec.data].concat((spec.frames || []).map(function (f) { return f.data || []; }));
       traces.forEach(function (list) {
         list.forEach(function (trace, i) {
@@ -149,7 +149,7 @@
   }
 
   // ==========================================================================================
-  // Readers' issue (phones, print, links): BEGIN still charts. No chart drags, zooms or pans:
+  // BEGIN still charts. No chart drags, zooms or pans:
   // a swipe over it scrolls the page (render.still does the same in the spec).
   function still(layout) {
     layout.dragmode = false;
@@ -189,13 +189,13 @@
       data: recolour(base.data, map, false),
       layout: recolour(base.layout, map, false),
       frames: recolour(base.frames || [], map, false),
-      // readers' issue (resize): watchSize resizes and re-lays out, not plotly.js
+      // watchSize resizes and re-lays out, not plotly.js
       config: Object.assign({}, base.config, { responsive: false })
     };
   }
 
   function pageTheme() {
-    // Readers' issue (print): a chart is printed light, whatever the screen shows.
+    // a chart is printed light, whatever the screen shows.
     if (printing()) return "light";
     var theme = document.documentElement.getAttribute("data-theme");
     if (theme === "dark" || theme === "light") return theme;
@@ -386,7 +386,7 @@
   }
 
   // ==========================================================================================
-  // Readers' issue (phones, print, links): BEGIN tooltips, print, addresses, share and export.
+  // BEGIN tooltips, print, addresses, share and export.
 
   // ---- print: charts are drawn light while the page prints (pageTheme) ----
   var printFlag = false;
@@ -894,7 +894,7 @@
     var state = chart._nea = { theme: null, focus: null };
     var plot = chart.querySelector(".nea-chart-plot");
     pending(chart, 1);
-    // readers' issue (slow 4G): say that the chart is on its way while plotly.js loads
+    // say that the chart is on its way while plotly.js loads
     if (!window.Plotly) chart.setAttribute("data-drawn", "loading");
     state.drawn = loadPlotly().then(function (Plotly) {
       state.base = baseSpec(chart, plot);
@@ -936,7 +936,7 @@
     if (!state || !state.base || chart.getAttribute("data-drawn") !== "true") return;
     var theme = pageTheme();
     var gd = chart.querySelector(".nea-chart-plot");
-    // readers' issue (resize): the narrow layout follows the chart's width, both ways
+    // the narrow layout follows the chart's width, both ways
     var narrow = isNarrow(gd);
     // also redraw when printing starts or ends (the print width)
     var width = printing() ? printWidth(gd) : null;
@@ -996,7 +996,7 @@
     window.neaCharts = {
       drawAll: drawAll,
       theme: pageTheme,
-      // readers' issue: tests read an exported image's SVG without a download dialogue
+      // tests read an exported image's SVG without a download dialogue
       exportImage: function (chart, format) {
         return exportImage(chart, chart.querySelector(".nea-chart-plot"), format || "svg");
       }
@@ -1035,14 +1035,14 @@
     // Printing: draw what is not drawn yet (the print preview waits for no one, but a second
     // print of the page has every chart).
     window.addEventListener("beforeprint", drawAll);
-    // Readers' issue (print): redraw light for print, back to the page's theme after.
+    // redraw light for print, back to the page's theme after.
     window.addEventListener("beforeprint", function () { printFlag = true; follow(); });
     window.addEventListener("afterprint", function () { printFlag = false; follow(); });
     if (window.matchMedia) {
       var print = window.matchMedia("print");
       if (print.addEventListener) print.addEventListener("change", follow);
     }
-    // Readers' issue (slow 4G): a chart the address links to (#fig-..., #nea-chart-...) is
+    // a chart the address links to (#fig-..., #nea-chart-...) is
     // wanted at once: fetch plotly.js now rather than after the page's load event.
     var linked = linkedChart();
     if (linked) draw(linked);
