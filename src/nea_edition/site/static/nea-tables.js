@@ -243,12 +243,26 @@
       if (select) select.value = state.section ? state.section[0] : "";
     }
 
+    // the values the form offers for a facet: an address's unknown values are ignored, and a
+    // facet left with none shows everything (a mistyped link never shows an empty list)
+    function offered(facet) {
+      var fields = form.querySelectorAll(
+        "input[name=" + facet + "], select[name=" + facet + "] option"
+      );
+      return Array.prototype.map.call(fields, function (f) { return f.value; })
+        .filter(Boolean);
+    }
+
     function fromUrl() {
       var params = new URLSearchParams(location.search);
       var state = {};
       FACETS.forEach(function (facet) {
         var value = params.get(facet);
-        state[facet] = value === null ? null : value.split(",").filter(Boolean);
+        var known = offered(facet);
+        var wanted = value === null ? [] : value.split(",").filter(function (v) {
+          return known.indexOf(v) !== -1;
+        });
+        state[facet] = wanted.length ? wanted : null;
       });
       return state;
     }
