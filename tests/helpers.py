@@ -86,6 +86,8 @@ PHONE = dict(
     viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True, device_scale_factor=2
 )
 DESKTOP = dict(viewport={"width": 1280, "height": 900})
+#: An A4 page less print.css's 16 mm side margins, in CSS pixels (96 per inch): 673.
+A4_COLUMN = round((210 - 2 * 16) / 25.4 * 96)
 
 
 def toc_files(root: Path = ROOT) -> list[str]:

@@ -27,12 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import draw, hide_bars, print_media, settle
+from helpers import A4_COLUMN, draw, hide_bars, print_media, settle
 
 pytestmark = pytest.mark.browser
-
-#: A4's text column in CSS px (210 mm less the print style's margins, 16 mm a side).
-A4_COLUMN = 673
 
 
 def _chart_pages(site: Path) -> list[str]:

@@ -25,20 +25,12 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from helpers import toc_files
+from helpers import A4_COLUMN, PHONE, toc_files
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [*toc_files(), "search", "genindex"]
-PHONE = {
-    "viewport": {"width": 375, "height": 812},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-}
-#: An A4 page less print.css's 16 mm side margins, in CSS pixels (96 per inch).
-A4_COLUMN = round((210 - 2 * 16) / 25.4 * 96)
 
 #: Opens every <details> and every sphinx-togglebutton toggle.
 OPEN_DISCLOSURES = """() => {

@@ -31,14 +31,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString
-
-PHONE = {
-    "viewport": {"width": 375, "height": 812},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+from helpers import DESKTOP, PHONE
 
 #: Pages that are lists of links, not reading text: the general index, search, the 404 page's
 #: list of chapters (whole-page links are allowed anyway; these have no article prose).

@@ -30,15 +30,13 @@ import bibtexparser
 import pytest
 import rispy
 from bs4 import BeautifulSoup
+from helpers import DESKTOP, PHONE
 
 from nea_edition import clock
 from nea_edition.site import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True,
-         "device_scale_factor": 2}  # fmt: skip
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 #: What pandas prints for a missing value, in one form or another.
 MISSING_MARKS = ("<NA>", "NaN", "NaT", "None", "nan")
 ADDRESS = re.compile(r"https?://")
