@@ -361,11 +361,32 @@ def test_share_and_embed_point_at_this_page_and_carry_no_code(
 # exported images
 
 
-def svg_text(data_url: str) -> str:
+def svg_markup(data_url: str) -> str:
     head, _, body = data_url.partition(",")
-    svg = base64.b64decode(body).decode() if ";base64" in head else unquote(body)
-    root = ET.fromstring(svg)
+    return base64.b64decode(body).decode() if ";base64" in head else unquote(body)
+
+
+def svg_text(data_url: str) -> str:
+    root = ET.fromstring(svg_markup(data_url))
     return " ".join(" ".join(root.itertext()).split())
+
+
+#: The screen boxes of an exported SVG's title, footer and chart drawing, and of the whole
+#: image, once the markup is put in the page.
+CAPTION_BOXES = """markup => {
+    const holder = document.createElement('div');
+    holder.style.cssText = 'position:absolute;left:0;top:0';
+    holder.innerHTML = markup;
+    document.body.appendChild(holder);
+    const root = holder.querySelector('svg');
+    const box = e => { const r = e.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width}; };
+    const out = {image: box(root), drawing: box(root.querySelector(':scope > svg')),
+                 title: box(root.querySelector(':scope > .nea-export-title')),
+                 footer: box(root.querySelector(':scope > .nea-export-footer'))};
+    holder.remove();
+    return out;
+}"""
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
@@ -388,6 +409,16 @@ def test_every_exported_image_carries_title_source_and_licence(open_page, name, 
         assert "Licence: CC BY 4.0" in text
         address = page.evaluate("location.origin + location.pathname")
         assert address in text, (address, text[-300:])
+        # the caption is set around the drawing: never on the data, never cut off
+        boxes = page.evaluate(CAPTION_BOXES, svg_markup(url))
+        for part in ("title", "footer"):
+            box, image, drawing = boxes[part], boxes["image"], boxes["drawing"]
+            assert box["width"] > 0, (name, part)
+            assert image["left"] <= box["left"] and box["right"] <= image["right"], (name, part)
+            assert image["top"] <= box["top"] and box["bottom"] <= image["bottom"], (name, part)
+            assert box["bottom"] <= drawing["top"] or box["top"] >= drawing["bottom"], (
+                f"{name}: the exported image's {part} lies on the chart"
+            )
         assert not re.search(
             r'(?:href|src)="https?://',
             base64.b64decode(url.split(",")[1]).decode()

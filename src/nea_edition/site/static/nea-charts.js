@@ -757,9 +757,16 @@
   }
 
   // ---- export: a copy of the figure, light, with title, source, licence and address ----
+  // Plotly draws the chart as it is laid out on a wide screen; the title above it and the
+  // source, licence and address below it are set in an SVG of their own around that drawing,
+  // so they can never fall on the data or be cut off by the chart's margins.
   var EXPORT_WIDTH = 1000;
-  var FOOT = 64;
-  var HEAD = 48;
+  var PAD = 16;
+  var TITLE_SIZE = 17;
+  var TITLE_LEAD = 22;
+  var FOOT_SIZE = 11;
+  var FOOT_LEAD = 15;
+  var EXPORT_FONT = '"Open Sans", verdana, arial, sans-serif';
 
   function wrapLine(text, max) {
     var words = String(text).split(/\s+/);
@@ -774,49 +781,20 @@
   }
 
   function escapeText(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
   }
 
   function exportFigure(chart, gd) {
     var base = chart._nea.base;
-    var meta = base.meta || {};
     // the wide layout, light, whatever the screen: an image is read at its own size
     var wide = JSON.parse(chart.querySelector("script.nea-chart-spec").textContent);
     var layout = still(themed(wide, "light").layout);
     layout.width = EXPORT_WIDTH;
-    var height = wide.layout.height || 450;
-    var titleLines = wrapLine(meta.title || "", 90);
-    var head = HEAD + 18 * (titleLines.length - 1);
-    layout.height = height + head + FOOT;
-    var margin = layout.margin || {};
-    layout.margin = merge(JSON.parse(JSON.stringify(margin)), {
-      t: (margin.t === undefined ? 40 : margin.t) + head,
-      b: (margin.b === undefined ? 10 : margin.b) + FOOT
-    });
+    layout.height = wide.layout.height || 450;
     // controls cannot be used in an image: the state they show is in the title
-    var value = currentValue(chart, gd);
     (layout.sliders || []).forEach(function (s) { s.visible = false; });
     (layout.updatemenus || []).forEach(function (m) { m.visible = false; });
-    var title = titleLines.map(escapeText).join("<br>");
-    if (value && base.permalink) {
-      title += " (" + escapeText(base.permalink.param) + ": " + escapeText(value) + ")";
-    }
-    var source = "Source: " + (meta.source || "the edition's data") +
-      ". Licence: " + (meta.licence || "CC BY 4.0") + ".";
-    var address = chartAddress(chart, value);
-    var notes = (layout.annotations || []).slice();
-    notes.push({
-      text: "<b>" + title + "</b>", xref: "paper", yref: "container", x: 0, y: 1,
-      xanchor: "left", yanchor: "top", yshift: -10, showarrow: false, align: "left",
-      font: { size: 17, color: "#1a1a1a" }, name: "nea-export-title"
-    });
-    notes.push({
-      text: wrapLine(source, 130).map(escapeText).join("<br>") + "<br>" + escapeText(address),
-      xref: "paper", yref: "container", x: 0, y: 0, xanchor: "left", yanchor: "bottom",
-      yshift: 8, showarrow: false, align: "left", font: { size: 11, color: "#444444" },
-      name: "nea-export-footer"
-    });
-    layout.annotations = notes;
     layout.paper_bgcolor = "#ffffff";
     // the data as shown now (the frame the slider is on, the layer the buttons chose), light
     var back = {};
@@ -828,11 +806,88 @@
     return { data: data, layout: layout, config: { staticPlot: true } };
   }
 
+  // The lines above and below the drawing: the title (with the state the controls chose)
+  // and the source, licence and this chart's address.
+  function exportCaption(chart, gd) {
+    var base = chart._nea.base;
+    var meta = base.meta || {};
+    var value = currentValue(chart, gd);
+    var title = meta.title || "";
+    if (value && base.permalink) title += " (" + base.permalink.param + ": " + value + ")";
+    var source = "Source: " + (meta.source || "the edition's data") +
+      ". Licence: " + (meta.licence || "CC BY 4.0") + ".";
+    return {
+      title: wrapLine(title, 88),
+      foot: wrapLine(source, 150).concat([chartAddress(chart, value)])
+    };
+  }
+
+  function textBlock(lines, y, size, lead, weight, fill, name) {
+    return '<text class="' + name + '" x="' + PAD + '" y="' + y + '" font-family=\'' +
+      EXPORT_FONT + '\' font-size="' + size + '" font-weight="' + weight + '" fill="' + fill +
+      '">' + lines.map(function (line, i) {
+        return '<tspan x="' + PAD + '" dy="' + (i ? lead : 0) + '">' + escapeText(line) +
+          "</tspan>";
+      }).join("") + "</text>";
+  }
+
+  // The whole image as SVG markup: caption lines around Plotly's own SVG of the chart.
+  function composeSvg(plotSvg, caption, width, height) {
+    var head = PAD + TITLE_SIZE + TITLE_LEAD * (caption.title.length - 1) + PAD;
+    var foot = PAD + FOOT_LEAD * caption.foot.length;
+    var total = head + height + foot;
+    var inner = plotSvg.replace(/^\s*<\?xml[^>]*>\s*/, "")
+      .replace(/^<svg\b/, '<svg x="0" y="' + head + '"');
+    return '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"' +
+      ' width="' + width + '" height="' + total + '" viewBox="0 0 ' + width + " " + total + '">' +
+      '<rect width="' + width + '" height="' + total + '" fill="#ffffff"/>' +
+      textBlock(caption.title, PAD + TITLE_SIZE, TITLE_SIZE, TITLE_LEAD, "bold", "#1a1a1a",
+                "nea-export-title") +
+      inner +
+      textBlock(caption.foot, head + height + PAD + FOOT_SIZE, FOOT_SIZE, FOOT_LEAD, "normal",
+                "#444444", "nea-export-footer") +
+      "</svg>";
+  }
+
+  function svgDataUrl(markup) {
+    return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(markup);
+  }
+
+  function rasterise(markup, scale) {
+    return new Promise(function (resolve, reject) {
+      var img = new Image();
+      img.onload = function () {
+        var canvas = document.createElement("canvas");
+        canvas.width = img.naturalWidth * scale;
+        canvas.height = img.naturalHeight * scale;
+        var context = canvas.getContext("2d");
+        context.scale(scale, scale);
+        context.drawImage(img, 0, 0);
+        resolve(canvas.toDataURL("image/png"));
+      };
+      img.onerror = function () { reject(new Error("the exported image could not be drawn")); };
+      img.src = svgDataUrl(markup);
+    });
+  }
+
   function exportImage(chart, gd, format) {
     var fig = exportFigure(chart, gd);
-    return window.Plotly.toImage(fig, {
-      format: format, width: fig.layout.width, height: fig.layout.height, scale: format === "png" ? 2 : 1
-    });
+    var caption = exportCaption(chart, gd);
+    var width = fig.layout.width;
+    var height = fig.layout.height;
+    return window.Plotly.toImage(fig, { format: "svg", width: width, height: height })
+      .then(function (url) {
+        var comma = url.indexOf(",");
+        var head = url.slice(0, comma);
+        var body = url.slice(comma + 1);
+        var plotSvg = /;base64/.test(head)
+          ? new TextDecoder().decode(Uint8Array.from(atob(body), function (c) {
+            return c.charCodeAt(0);
+          }))
+          : decodeURIComponent(body);
+        var markup = composeSvg(plotSvg, caption, width, height);
+        return format === "png" ? rasterise(markup, 2) : svgDataUrl(markup);
+      });
   }
 
   function download(chart, gd, format) {
