@@ -15,7 +15,20 @@ from urllib.parse import urlsplit
 
 import pytest
 from devtools.localserver import CHROMIUM, CHROMIUM_ARGS, serve
-from helpers import DESKTOP, PHONE, ROOT, XDIST_GROUPS, chromium_missing_reason, watch_page
+from helpers import (
+    A4_COLUMN,
+    AXE_TAGS,
+    DESKTOP,
+    OPEN_DISCLOSURES,
+    OVERFLOWING,
+    PHONE,
+    ROOT,
+    XDIST_GROUPS,
+    chromium_missing_reason,
+    print_media,
+    settle,
+    watch_page,
+)
 
 from nea_edition import build as book_build
 
@@ -75,9 +88,8 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-#: axe-core's tags for WCAG 2.0 and 2.1, levels A and AA, and its best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+#: The visits' screens: a phone (its width, touch and mobile viewport) and a desktop.
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 MODES = ("light", "dark")
 
 
@@ -88,8 +100,11 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     ``{(viewport, mode, path): {...}}`` with what the page logged (console errors, uncaught
     exceptions, failed requests, requests to other origins), its title, theme and background,
     how far it overflows sideways, and axe-core's results (None when axe is not installed).
-    Charts are all drawn first, so axe sees them; a desktop light screenshot of every page
-    goes to test-artifacts/pages/.
+    Charts are all drawn first, so axe sees them. Then, on a phone, every disclosure is opened
+    and what reaches beyond the screen is listed (``open_overflow``); on a light desktop, a
+    screenshot of the whole page goes to test-artifacts/pages/, and the page is switched to
+    print media at the width of an A4 column, where what reaches beyond it is listed
+    (``print_overflow``).
     """
     from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
     from devtools.localserver import site_pages
@@ -99,9 +114,9 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     shots = artifacts_dir / "pages"
     shots.mkdir(parents=True, exist_ok=True)
     visits: dict = {}
-    for viewport_name, viewport in VIEWPORTS.items():
+    for viewport_name, screen in VIEWPORTS.items():
         for mode in MODES:
-            context = browser.new_context(viewport=viewport)
+            context = browser.new_context(**screen)
             # What the theme's light/dark switch stores; the layout reads it before painting.
             context.add_init_script(
                 f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
@@ -128,10 +143,7 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                         "resultTypes": ["violations"],
                     }
                     axe = page.evaluate("options => axe.run(document, options)", options)
-                if (viewport_name, mode) == ("desktop", "light"):
-                    name = path.removesuffix(".html").replace("/", "__")
-                    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-                visits[(viewport_name, mode, path)] = {
+                visit = {
                     "problems": problems,
                     "title": page.title(),
                     "theme": page.evaluate("document.documentElement.dataset.theme"),
@@ -142,6 +154,19 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                     ),
                     "axe": axe,
                 }
+                if viewport_name == "phone":
+                    page.evaluate(OPEN_DISCLOSURES)
+                    settle(page)
+                    visit["open_overflow"] = page.evaluate(OVERFLOWING, screen["viewport"]["width"])
+                elif mode == "light":
+                    name = path.removesuffix(".html").replace("/", "__")
+                    page.screenshot(
+                        path=str(shots / f"{name}.jpeg"), full_page=True, type="jpeg", quality=80
+                    )
+                    page.set_viewport_size({"width": A4_COLUMN, "height": 1000})
+                    print_media(page)
+                    visit["print_overflow"] = page.evaluate(OVERFLOWING, A4_COLUMN)
+                visits[(viewport_name, mode, path)] = visit
                 page.close()
             context.close()
     return visits

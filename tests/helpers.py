@@ -61,7 +61,7 @@ PAPER_HEADINGS: dict[str, str] = {
 #: pytest-xdist groups (``--dist loadgroup``): the modules whose tests share an expensive
 #: module- or session-scoped fixture run in one worker, so it is computed once. Every module
 #: that defines such a fixture is here (test_suite checks); the others' tests are
-#: spread one by one. The page visits (``page_visits``) are shared by two modules.
+#: spread one by one. The page visits (``page_visits``) are shared by three modules.
 XDIST_GROUPS = {
     "test_a11y.py": "page-visits",
     "test_browser.py": "page-visits",
@@ -76,7 +76,7 @@ XDIST_GROUPS = {
     "test_links.py": "links",
     "test_metadata.py": "based-book",
     "test_pdf.py": "pdf",
-    "test_readers_pages.py": "readers-pages",
+    "test_readers_pages.py": "page-visits",
     "test_scorecard.py": "scorecard-tables",
 }
 
@@ -88,6 +88,10 @@ PHONE = dict(
 DESKTOP = dict(viewport={"width": 1280, "height": 900})
 #: An A4 page less print.css's 16 mm side margins, in CSS pixels (96 per inch): 673.
 A4_COLUMN = round((210 - 2 * 16) / 25.4 * 96)
+
+#: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices: every rule Lighthouse's
+#: accessibility score counts is among them (tests/test_a11y.py checks that).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
@@ -290,6 +294,44 @@ def draw(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
             arg=i,
             timeout=timeout,
         )
+
+
+#: Opens every <details> and every sphinx-togglebutton toggle.
+OPEN_DISCLOSURES = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('button.toggle-button.toggle-button-hidden').forEach(b => b.click());
+}"""
+
+#: Elements that reach beyond `width` and are not held by a container that fits (one that
+#: scrolls sideways, or clips: a chart's own drawing box). html and body do not count as
+#: holders: edition.css clips there as a safety net, and anything caught by it is a fault.
+#: Not counted: the theme's off-screen drawers (the sidebars), fixed-position overlays and
+#: plotly's off-screen text-measuring SVG.
+OVERFLOWING = """(width) => {
+  const out = [];
+  const drawer = '.bd-sidebar-primary, .bd-sidebar-secondary, .tooltip, .dropdown-menu, ' +
+                 'dialog, #js-plotly-tester';
+  const scrolls = (el) => getComputedStyle(el).overflowX !== 'visible';
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest(drawer)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.position === 'fixed') continue;
+    if (r.right <= width + 1 && r.left >= -1) continue;
+    let holder = null;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (scrolls(p)) { holder = p; break; }
+    }
+    if (holder) {
+      const h = holder.getBoundingClientRect();
+      if (h.right <= width + 1 && h.left >= -1) continue;
+    }
+    out.push(`${el.tagName.toLowerCase()}.${String(el.className).slice(0, 40)} ` +
+             `${Math.round(r.left)}..${Math.round(r.right)}`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, overflowing: out.slice(0, 10)};
+}"""
 
 
 def settle(page, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
 """axe-core on every page of the built site, in light and dark mode: no violation at all.
 
 axe-core (the npm package, pinned in ``tools/a11y/package-lock.json`` and installed by ``npm
-ci``: ``python -m devtools.lighthouse install``) runs in headless Chromium with WCAG 2.0
-and 2.1 at levels A and AA plus axe's best practices, on a phone-wide and a desktop-wide
+ci``: ``python -m devtools.lighthouse install``) runs in headless Chromium with WCAG 2.0,
+2.1 and 2.2 at levels A and AA plus axe's best practices, on a phone-wide and a desktop-wide
 viewport, each in the light and the dark theme. pydata-sphinx-theme's own suite filters two
 violations; this one filters none. A rule the edition truly could not meet would be named in
 ``UNMET`` with the reason, and be counted as a shortfall; there is none.
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from devtools.lighthouse import TOOLS_DIR, tools_missing_reason
+from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
 from devtools.localserver import site_pages
+from helpers import AXE_TAGS
 
 #: Rules that cannot be met, each with why. Each entry is a shortfall; there are none.
 UNMET: dict[str, str] = {}
@@ -108,6 +110,44 @@ def test_the_rules_behind_the_repairs_ran(axe_results: dict) -> None:
     assert set(REPAIRED) <= ran, sorted(set(REPAIRED) - ran)
     still_apply = set(REPAIRED) - {"label-content-name-mismatch"}
     assert still_apply <= passed, sorted(still_apply - passed)
+
+
+#: The audits of Lighthouse's accessibility category that count towards its score.
+LIGHTHOUSE_SCORED = """
+import {defaultConfig} from 'lighthouse';
+const refs = defaultConfig.categories.accessibility.auditRefs;
+console.log(JSON.stringify(refs.filter(r => r.weight > 0).map(r => r.id)));
+"""
+
+
+@pytest.mark.browser
+def test_axe_runs_every_rule_lighthouse_scores(browser) -> None:
+    """Lighthouse's accessibility score is axe-core's verdict on the rules it counts; the tests
+    leave that category to axe (tests/test_lighthouse.py), so axe must run all of them, and
+    Lighthouse must use the very axe-core these tests inject (one copy in node_modules)."""
+    reason = tools_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"axe-core must run in CI: {reason}")
+        pytest.skip(reason)
+    node = subprocess.run(
+        ["node", "--input-type=module", "-e", LIGHTHOUSE_SCORED],
+        cwd=TOOLS_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    scored = set(json.loads(node.stdout))
+    assert len(scored) > 40 and "color-contrast" in scored, scored
+    page = browser.new_page()
+    try:
+        page.evaluate((TOOLS_DIR / AXE_JS).read_text(encoding="utf-8"))
+        ours = set(page.evaluate("tags => axe.getRules(tags).map(r => r.ruleId)", AXE_TAGS))
+    finally:
+        page.close()
+    assert scored <= ours, f"rules Lighthouse scores that axe does not run: {scored - ours}"
+    nested = TOOLS_DIR / "node_modules" / "lighthouse" / "node_modules" / "axe-core"
+    assert not nested.exists(), "Lighthouse has an axe-core of its own"
 
 
 def test_nothing_is_filtered() -> None:

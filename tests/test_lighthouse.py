@@ -1,4 +1,8 @@
-"""Lighthouse on every page: accessibility, best practices and SEO at 100 (issue 9).
+"""Lighthouse on every page: best practices and SEO at 100 (issue 9).
+
+Accessibility is not asked of Lighthouse here: its score is axe-core's, and tests/test_a11y.py
+runs axe-core (the same package) with every rule that score counts on every page, phone and
+desktop, light and dark. The benchmark (``nox -s bench``) still reports Lighthouse's own.
 
 Lighthouse (npm, pinned in ``tools/a11y/package-lock.json``) in its default mobile run, with
 Debian's Chromium, against a local server that serves the site as GitHub Pages does (gzip,

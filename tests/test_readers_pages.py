@@ -32,43 +32,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [*toc_files(), "search", "genindex"]
 
-#: Opens every <details> and every sphinx-togglebutton toggle.
-OPEN_DISCLOSURES = """() => {
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
-  document.querySelectorAll('button.toggle-button.toggle-button-hidden').forEach(b => b.click());
-}"""
-
-#: Elements that reach beyond `width` and are not held by a container that fits (one that
-#: scrolls sideways, or clips: a chart's own drawing box). html and body do not count as
-#: holders: edition.css clips there as a safety net, and anything caught by it is a fault.
-#: Not counted: the theme's off-screen drawers (the sidebars), fixed-position overlays and
-#: plotly's off-screen text-measuring SVG.
-OVERFLOWING = """(width) => {
-  const out = [];
-  const drawer = '.bd-sidebar-primary, .bd-sidebar-secondary, .tooltip, .dropdown-menu, ' +
-                 'dialog, #js-plotly-tester';
-  const scrolls = (el) => getComputedStyle(el).overflowX !== 'visible';
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest(drawer)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || style.position === 'fixed') continue;
-    if (r.right <= width + 1 && r.left >= -1) continue;
-    let holder = null;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (scrolls(p)) { holder = p; break; }
-    }
-    if (holder) {
-      const h = holder.getBoundingClientRect();
-      if (h.right <= width + 1 && h.left >= -1) continue;
-    }
-    out.push(`${el.tagName.toLowerCase()}.${String(el.className).slice(0, 40)} ` +
-             `${Math.round(r.left)}..${Math.round(r.right)}`);
-  }
-  return {scrollWidth: document.documentElement.scrollWidth, overflowing: out.slice(0, 10)};
-}"""
-
 
 def _console_errors(page) -> list[str]:
     errors: list[str] = []
@@ -77,47 +40,27 @@ def _console_errors(page) -> list[str]:
     return errors
 
 
-@pytest.fixture(scope="module")
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context
-    context.close()
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_page_is_wider_than_a_phone(page_visits: dict, docname: str) -> None:
+    """375 px, every disclosure open: the page never scrolls sideways and nothing is cut off.
+
+    Read from the session's visits on a phone, light and dark (``open_overflow``).
+    """
+    for mode in ("light", "dark"):
+        result = page_visits[("phone", mode, f"{docname}.html")]["open_overflow"]
+        assert result["scrollWidth"] <= 375, (mode, result)
+        assert not result["overflowing"], (mode, result)
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_no_page_is_wider_than_a_phone(phone, site_url: str, docname: str) -> None:
-    """375 px, every disclosure open: the page never scrolls sideways and nothing is cut off."""
-    page = phone.new_page()
-    try:
-        page.goto(f"{site_url}/{docname}.html", wait_until="networkidle")
-        page.evaluate(OPEN_DISCLOSURES)
-        page.wait_for_timeout(200)
-        result = page.evaluate(OVERFLOWING, 375)
-        assert result["scrollWidth"] <= 375, result
-        assert not result["overflowing"], result
-    finally:
-        page.close()
+def test_no_printed_page_is_wider_than_an_a4_column(page_visits: dict, docname: str) -> None:
+    """Print media at the width of print.css's A4 column: nothing spills into the margins.
 
-
-@pytest.fixture(scope="module")
-def printer(browser):
-    context = browser.new_context(viewport={"width": A4_COLUMN, "height": 1000})
-    yield context
-    context.close()
-
-
-@pytest.mark.parametrize("docname", PAGES)
-def test_no_printed_page_is_wider_than_an_a4_column(printer, site_url: str, docname: str) -> None:
-    """Print media at the width of print.css's A4 column: nothing spills into the margins."""
-    page = printer.new_page()
-    try:
-        page.emulate_media(media="print")
-        page.goto(f"{site_url}/{docname}.html", wait_until="networkidle")
-        result = page.evaluate(OVERFLOWING, A4_COLUMN)
-        assert result["scrollWidth"] <= A4_COLUMN, result
-        assert not result["overflowing"], result
-    finally:
-        page.close()
+    Read from the session's light desktop visit, charts drawn (``print_overflow``).
+    """
+    result = page_visits[("desktop", "light", f"{docname}.html")]["print_overflow"]
+    assert result["scrollWidth"] <= A4_COLUMN, result
+    assert not result["overflowing"], result
 
 
 def test_printed_pages_carry_title_address_and_version(
