@@ -1,7 +1,7 @@
 """Shared fixtures: the built site, a local server for it, and headless Chromium.
 
 The nox ``tests`` session builds the book strictly before pytest runs, so the tests read the
-site in ``_build/html``. Run alone, pytest builds it first if it is missing. Browser tests use
+site in ``_build/html``. Run alone, pytest first brings that site up to date. Browser tests use
 Debian's Chromium through Playwright's Python API: Playwright's own browser download cannot
 work on a machine without general internet access, and CI installs ``chromium`` with apt.
 """
@@ -39,17 +39,22 @@ SITE = ROOT / "_build" / "html"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Build the site strictly when a plain ``pytest`` run finds none (``nox -s tests`` builds
-    first). Only the main process builds: pytest-xdist's workers start after this returns."""
+    """Bring the site up to date with the sources, strictly, before any test reads it.
+
+    ``nox -s tests`` has just built it, so this finds nothing changed (a fraction of a second);
+    a plain ``pytest`` run after an edit or a commit rebuilds what changed (the build's own
+    up-to-date check, ``nea_edition.build``), so the tests never read a stale site. Only the
+    main process builds: pytest-xdist's workers start after this returns.
+    """
     if hasattr(session.config, "workerinput") or session.config.option.collectonly:
         return
-    if not (SITE / "index.html").is_file() and book_build.build(ROOT) != 0:
+    if book_build.build(ROOT) != 0:
         raise pytest.UsageError("the strict build failed: nothing to test")
 
 
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
-    """The built site (``pytest_sessionstart`` builds it when there is none)."""
+    """The built site, up to date with the sources (``pytest_sessionstart``)."""
     assert (SITE / "index.html").is_file(), f"no site in {SITE}: the build failed"
     return SITE
 
