@@ -105,11 +105,12 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     ``{(viewport, mode, path): {...}}`` with what the page logged (console errors, uncaught
     exceptions, failed requests, requests to other origins), its title, theme and background,
     how far it overflows sideways, and axe-core's results (None when axe is not installed).
-    Charts are all drawn first, so axe sees them. Then, on a phone, every disclosure is opened
-    and what reaches beyond the screen is listed (``open_overflow``); on a light desktop, a
-    screenshot of the whole page goes to test-artifacts/pages/, and the page is switched to
-    print media at the width of an A4 column, where what reaches beyond it is listed
-    (``print_overflow``).
+    Charts are all drawn first, so axe sees them. A screenshot of the first screen of every page
+    in every viewport and mode goes to test-artifacts/pages/ for people to look at. Then, on a
+    phone, every disclosure is opened and what reaches beyond the screen is listed
+    (``open_overflow``); on a light desktop, a screenshot of the whole page is taken too, and
+    the page is switched to print media at the width of an A4 column, where what reaches
+    beyond it is listed (``print_overflow``).
     """
     from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
     from devtools.localserver import site_pages
@@ -148,6 +149,10 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                         "resultTypes": ["violations"],
                     }
                     axe = page.evaluate("options => axe.run(document, options)", options)
+                name = path.removesuffix(".html").replace("/", "__")
+                page.screenshot(
+                    path=str(shots / f"{name}-{viewport_name}-{mode}.jpeg"), type="jpeg", quality=80
+                )
                 visit = {
                     "problems": problems,
                     "title": page.title(),
@@ -164,7 +169,6 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                     settle(page)
                     visit["open_overflow"] = page.evaluate(OVERFLOWING, screen["viewport"]["width"])
                 elif mode == "light":
-                    name = path.removesuffix(".html").replace("/", "__")
                     page.screenshot(
                         path=str(shots / f"{name}.jpeg"), full_page=True, type="jpeg", quality=80
                     )

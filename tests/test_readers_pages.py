@@ -12,8 +12,8 @@ Each test guards a class of defect on every page, not the one instance the issue
 * one viewport tag, a tab title that names the site once, a titled site root, Hangul in
   ``lang="ko"``.
 
-Screenshots of the changed pages, phone and desktop, light and dark, go to
-test-artifacts/readers-pages/.
+Screenshots of every page, phone and desktop, light and dark, are taken by the session's page
+visits (``page_visits`` in conftest.py) and go to test-artifacts/pages/.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from helpers import A4_COLUMN, PHONE, toc_files
+from helpers import A4_COLUMN, toc_files
 
 pytestmark = pytest.mark.browser
 
@@ -225,21 +225,3 @@ def test_search_finds_an_abbreviation_and_shows_prose(browser, site_url: str) ->
             assert not re.search(r"https?://\S+ \S+ \d{4}-\d{2}-\d{2}", snippet), snippet
     finally:
         page.close()
-
-
-@pytest.mark.parametrize("docname", ["book/index", "book/06-after-2009"])
-def test_screenshots_of_changed_pages(browser, site_url: str, artifacts_dir: Path, docname) -> None:
-    """Phone and desktop, light and dark, for people to look at (always passes)."""
-    out = artifacts_dir / "readers-pages"
-    out.mkdir(parents=True, exist_ok=True)
-    for scheme in ("light", "dark"):
-        for name, options in (
-            ("375", PHONE),
-            ("1280", {"viewport": {"width": 1280, "height": 900}}),
-        ):
-            context = browser.new_context(color_scheme=scheme, **options)
-            page = context.new_page()
-            page.goto(f"{site_url}/{docname}.html", wait_until="networkidle")
-            shot = out / f"{docname.replace('/', '__')}-{name}-{scheme}.png"
-            page.screenshot(path=str(shot), full_page=docname == "book/index")
-            context.close()

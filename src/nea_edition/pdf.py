@@ -698,7 +698,9 @@ def write_outline(writer, headings: list[Heading], pages: dict[str, int]) -> Non
         while parents and parents[-1][0] >= heading.level:
             parents.pop()
         parent = parents[-1][1] if parents else None
-        item = writer.add_outline_item(heading.text, pages[heading.id], parent=parent)
+        item = writer.add_outline_item(
+            title=heading.text, page_number=pages[heading.id], parent=parent
+        )
         parents.append((heading.level, item))
 
 
