@@ -77,6 +77,7 @@ XDIST_GROUPS = {
     "test_metadata.py": "based-book",
     "test_pdf.py": "pdf",
     "test_readers_pages.py": "page-visits",
+    "test_readers_rest.py": "readers-rest",
     "test_scorecard.py": "scorecard-tables",
 }
 

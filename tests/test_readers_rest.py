@@ -32,6 +32,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 from helpers import DESKTOP, PHONE
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 #: Pages that are lists of links, not reading text: the general index, search, the 404 page's
 #: list of chapters (whole-page links are allowed anyway; these have no article prose).
@@ -102,68 +103,79 @@ FILE_LIST = re.compile(r"\.csv \(\d+ rows\)")
 
 
 def search_results(page, site_url: str, query: str) -> list[str]:
-    page.goto(f"{site_url}/search.html?q={quote(query)}", wait_until="networkidle")
+    page.goto(f"{site_url}/search.html?q={quote(query)}", wait_until="load")
     page.wait_for_selector("#search-results p.search-summary", timeout=20_000)
     return page.eval_on_selector_all(
         "ul.search li > a", "els => els.map(e => e.getAttribute('href'))"
     )
 
 
-@pytest.mark.browser
-def test_search_lists_each_page_at_most_once(browser, site_url: str) -> None:
-    """One result per page: the same page under two anchors (a section title, an index entry
-    and the text) was listed two or three times."""
+@pytest.fixture(scope="module")
+def searched(browser, site_url: str) -> dict[str, dict]:
+    """Each query of ``QUERIES`` searched once, its results' links, summary and snippets read
+    when every result shows its snippet (``None`` where one never came: the links of the
+    results without one are then under ``bare``). Shared by the search tests."""
     page = browser.new_page()
-    try:
-        many = 0
-        for query in QUERIES:
-            hrefs = search_results(page, site_url, query)
-            pages = Counter(urlsplit(h).path.removesuffix("index.html") for h in hrefs)
-            twice = {p: n for p, n in pages.items() if n > 1}
-            assert not twice, f"{query!r}: pages listed more than once: {twice}"
-            summary = page.inner_text("#search-results p.search-summary")
-            assert f"found {len(hrefs)} page" in summary, (query, summary, len(hrefs))
-            many += len(hrefs) >= 5
-        # the queries do hit many pages (else the check above proves nothing)
-        assert many >= len(QUERIES) - 2
-        assert page.evaluate("Search._performSearch.neaOnePerPage === true")
-    finally:
-        page.close()
-
-
-@pytest.mark.browser
-def test_every_search_result_shows_a_snippet(browser, site_url: str) -> None:
-    """A page found through an index entry links to the entry's target, an empty span: its
-    snippet was empty. Every result shows some of the page's text, as sentences: no heading
-    run into the paragraph after it, no list of files."""
-    page = browser.new_page()
+    out: dict[str, dict] = {}
     try:
         for query in QUERIES:
             hrefs = search_results(page, site_url, query)
+            result: dict = {"hrefs": hrefs}
+            result["summary"] = page.inner_text("#search-results p.search-summary")
             try:
                 page.wait_for_function(
                     "n => document.querySelectorAll('ul.search li p.context').length >= n",
                     arg=len(hrefs),
                     timeout=20_000,
                 )
-            except Exception:  # report which results have none
-                bare = page.eval_on_selector_all(
+                result["snippets"] = page.eval_on_selector_all(
+                    "ul.search li p.context", "els => els.map(e => e.textContent.trim())"
+                )
+            except PlaywrightTimeout:
+                result["snippets"] = None
+                result["bare"] = page.eval_on_selector_all(
                     "ul.search li",
                     "els => els.filter(e => !e.querySelector('p.context'))"
                     ".map(e => e.querySelector('a').getAttribute('href'))",
                 )
-                pytest.fail(f"{query!r}: results without a snippet: {bare}")
-            snippets = page.eval_on_selector_all(
-                "ul.search li p.context", "els => els.map(e => e.textContent.trim())"
-            )
-            assert all(snippets), (query, snippets)
-            for snippet in snippets:
-                # a heading run into the text after it ("...the Cold WarA co..."), or the
-                # Data page's list of files ("agenda_codings.csv (167 rows) ...")
-                assert not RUN_IN.search(snippet), (query, snippet)
-                assert not FILE_LIST.search(snippet), (query, snippet)
+            out[query] = result
+        out["one per page"] = page.evaluate("Search._performSearch.neaOnePerPage === true")
     finally:
         page.close()
+    return out
+
+
+@pytest.mark.browser
+def test_search_lists_each_page_at_most_once(searched: dict) -> None:
+    """One result per page: the same page under two anchors (a section title, an index entry
+    and the text) was listed two or three times."""
+    many = 0
+    for query in QUERIES:
+        hrefs, summary = searched[query]["hrefs"], searched[query]["summary"]
+        pages = Counter(urlsplit(h).path.removesuffix("index.html") for h in hrefs)
+        twice = {p: n for p, n in pages.items() if n > 1}
+        assert not twice, f"{query!r}: pages listed more than once: {twice}"
+        assert f"found {len(hrefs)} page" in summary, (query, summary, len(hrefs))
+        many += len(hrefs) >= 5
+    # the queries do hit many pages (else the check above proves nothing)
+    assert many >= len(QUERIES) - 2
+    assert searched["one per page"]
+
+
+@pytest.mark.browser
+def test_every_search_result_shows_a_snippet(searched: dict) -> None:
+    """A page found through an index entry links to the entry's target, an empty span: its
+    snippet was empty. Every result shows some of the page's text, as sentences: no heading
+    run into the paragraph after it, no list of files."""
+    for query in QUERIES:
+        snippets = searched[query]["snippets"]
+        assert snippets is not None, f"{query!r}: results without a snippet: {searched[query]}"
+        assert all(snippets), (query, snippets)
+        for snippet in snippets:
+            # a heading run into the text after it ("...the Cold WarA co..."), or the
+            # Data page's list of files ("agenda_codings.csv (167 rows) ...")
+            assert not RUN_IN.search(snippet), (query, snippet)
+            assert not FILE_LIST.search(snippet), (query, snippet)
 
 
 def search_index(site_dir: Path) -> dict:
