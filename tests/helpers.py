@@ -155,14 +155,19 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
-def copy_repo(target: Path, *, jupyter_cache: bool = True) -> Path:
-    """A copy of the working tree without build output, caches or git.
+def copy_repo(target: Path, *, jupyter_cache: bool = True, git: bool = False) -> Path:
+    """A copy of the working tree without build output or caches, and without git unless asked.
 
     With ``jupyter_cache``, the main build's executed notebooks come along
     (``_build/staging/_build/.jupyter_cache``): jupyter-cache keys them on their code cells,
     which hold the fingerprint of every input, so a notebook whose inputs changed still runs.
+    With ``git``, the repository's history comes too: each page's "last updated" date is its
+    source's last commit, and without git every page shows the edition's date instead.
     """
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    if git:  # a folder, or in a git worktree a file naming the repository's folder
+        gitdir = ROOT / ".git"
+        (shutil.copytree if gitdir.is_dir() else shutil.copy2)(gitdir, target / ".git")
     cache = ROOT / "_build" / "staging" / "_build" / ".jupyter_cache"
     if jupyter_cache and cache.is_dir():
         shutil.copytree(cache, target / "_build" / "staging" / "_build" / ".jupyter_cache")

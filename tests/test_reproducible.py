@@ -2,38 +2,30 @@
 
 The site must not depend on where it was built or when: no absolute paths, no build dates
 (the edition's date comes from the last commit, ``nea_edition.clock``), no random ids, no
-unordered output. Each build starts from nothing in its own folder, the folders of different
-names and depths; the first executes every notebook afresh, so the two sites also come from two
-different executions of each notebook. In CI the second is the session's own site in
-``_build/html``, which ``nox -s tests`` has just built from a fresh clone; elsewhere that site
-may hold files an earlier configuration left (Sphinx never deletes an output it no longer
-writes), so a second copy is built. Both print the PDF (Chromium). Slow: one or two builds.
+unordered output. Each build starts from a fresh copy of the working tree, with no
+``_build``, in folders of different names and depths, each with the repository's history (the
+pages' last-updated dates come from it). The first copy executes every notebook afresh; the
+second takes the executions of the main build's jupyter-cache, so the two sites also come from
+two different executions of each notebook. Both print the PDF (Chromium). Slow: two clean
+builds.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from helpers import ROOT, chromium_missing_reason, copy_repo, run_build, tree_digest
+from helpers import chromium_missing_reason, copy_repo, run_build, tree_digest
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 
 def test_two_clean_builds_in_two_directories_are_byte_identical(
-    site_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     if chromium_missing_reason():
         pytest.skip(chromium_missing_reason())
-    first = copy_repo(tmp_path_factory.mktemp("one") / "edition", jupyter_cache=False)
-    if os.environ.get("CI"):
-        second = ROOT
-    else:
-        second = copy_repo(tmp_path_factory.mktemp("two") / "a" / "deeper" / "copy")
+    first = copy_repo(tmp_path_factory.mktemp("one") / "edition", jupyter_cache=False, git=True)
+    second = copy_repo(tmp_path_factory.mktemp("two") / "a" / "deeper" / "copy", git=True)
     for copy in (first, second):
-        if copy == ROOT:
-            continue
         done = run_build(copy, pdf=True)
         assert done.returncode == 0, f"the build in {copy} failed:\n{done.stdout[-3000:]}"
     one, two = tree_digest(first / "_build" / "html"), tree_digest(second / "_build" / "html")
