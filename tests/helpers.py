@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -349,6 +351,18 @@ class DrawnPages:
         if page is None or page.is_closed():
             page = self.pages[key] = self._open(path, phone=phone, dark=dark, mobile=mobile)
         return page
+
+    @contextmanager
+    def changing(self, path: str, **screen: bool) -> Iterator:
+        """The page, for a check that changes it and puts it back: should the check stop half
+        way (a failed assertion, a timeout), the page is closed, and the next check that asks
+        for it gets a fresh visit rather than a page left changed."""
+        page = self(path, **screen)
+        try:
+            yield page
+        except BaseException:
+            page.context.close()
+            raise
 
     def _open(self, path: str, *, phone: bool, dark: bool, mobile: bool):  # type: ignore[no-untyped-def]
         options = dict(PHONE if phone else DESKTOP)

@@ -78,9 +78,7 @@ RANGES = """gd => {
 
 
 @pytest.mark.parametrize("name", list(CHART_PAGES))
-def test_a_swipe_over_every_chart_scrolls_the_page(
-    drawn_pages, artifacts_dir: Path, name
-) -> None:
+def test_a_swipe_over_every_chart_scrolls_the_page(drawn_pages, artifacts_dir: Path, name) -> None:
     page = drawn_pages(CHART_PAGES[name], phone=True)
     label = page.label
     charts = page.locator(".nea-chart")
@@ -405,23 +403,23 @@ def test_the_overlap_view_is_in_the_address(open_page) -> None:
 def test_share_and_embed_point_at_this_page_and_carry_no_code(
     drawn_pages, site_url: str, name
 ) -> None:
-    page = drawn_pages(CHART_PAGES[name])
-    chart = page.locator(".nea-chart").first
-    chart.locator(".nea-chart-tool[data-action=embed]").click()
-    code = chart.locator(".nea-embed-code").input_value()
-    src = re.fullmatch(r'<iframe src="([^"]+)" title="[^"<]+"[^<>]*></iframe>', code)
-    assert src, code
-    url = urlsplit(src.group(1))
-    assert f"{url.scheme}://{url.netloc}" == site_url
-    assert url.path.endswith(CHART_PAGES[name]) and url.fragment == chart.get_attribute("id")
-    assert "<script" not in code.lower()
-    chart.locator(".nea-chart-tool[data-action=share]").click()
-    assert chart.locator(".nea-embed-code").is_hidden()
-    link = urlsplit(chart.locator(".nea-share-url").input_value())
-    assert link.path == url.path and link.fragment == url.fragment
-    # put the page back: the share button closes its panel again
-    chart.locator(".nea-chart-tool[data-action=share]").click()
-    assert chart.locator(".nea-share-url").is_hidden() and not page.errors, page.errors
+    with drawn_pages.changing(CHART_PAGES[name]) as page:
+        chart = page.locator(".nea-chart").first
+        chart.locator(".nea-chart-tool[data-action=embed]").click()
+        code = chart.locator(".nea-embed-code").input_value()
+        src = re.fullmatch(r'<iframe src="([^"]+)" title="[^"<]+"[^<>]*></iframe>', code)
+        assert src, code
+        url = urlsplit(src.group(1))
+        assert f"{url.scheme}://{url.netloc}" == site_url
+        assert url.path.endswith(CHART_PAGES[name]) and url.fragment == chart.get_attribute("id")
+        assert "<script" not in code.lower()
+        chart.locator(".nea-chart-tool[data-action=share]").click()
+        assert chart.locator(".nea-embed-code").is_hidden()
+        link = urlsplit(chart.locator(".nea-share-url").input_value())
+        assert link.path == url.path and link.fragment == url.fragment
+        # put the page back: the share button closes its panel again
+        chart.locator(".nea-chart-tool[data-action=share]").click()
+        assert chart.locator(".nea-share-url").is_hidden()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -458,9 +456,7 @@ CAPTION_BOXES = """markup => {
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("name", list(CHART_PAGES))
-def test_every_exported_image_carries_title_source_and_licence(
-    drawn_pages, name, dark
-) -> None:
+def test_every_exported_image_carries_title_source_and_licence(drawn_pages, name, dark) -> None:
     page = drawn_pages(CHART_PAGES[name], dark=dark)
     name = page.label
     charts = page.locator(".nea-chart")

@@ -133,65 +133,66 @@ def test_every_chart_printed_on_a4_fits_the_column(
     limit = 225 / 25.4 * 96 + 1
     problems = []
     for path in chart_pages:
-        page = drawn_pages(path, dark=dark)
-        label = page.label
-        mode = "dark" if dark else "light"
-        page.wait_for_function(EVERY_CHART_IS, arg=mode)
-        print_media(page)
-        if dark:
-            page.wait_for_function(EVERY_CHART_IS, arg="light", timeout=10_000)
-            fills = page.evaluate(LABEL_FILLS)
-            # the rings of Global Korea carry no axis, legend or control: their theme is
-            # checked above
-            if not fills and "global-korea" not in path:
-                problems.append(f"{label}: no chart label found in print")
-            light = [(t, f) for t, f in fills if (1.05 / (_luminance(f) + 0.05)) < 4.5]
-            if light:
-                problems.append(f"{label}: labels too light for white paper: {light[:5]}")
-        heights = page.eval_on_selector_all(
-            ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
-        )
-        problems += [f"{label}: {h:.0f} px tall" for h in heights if h > limit]
-        pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
-        page.pdf(path=str(pdf), format="A4", print_background=True)
-        # the words of the level (unrotated) x labels, line by line: pdftotext splits rotated
-        # text into fragments, so those are checked in the page only (below)
-        labels = page.evaluate(
-            """() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]
-                .filter(t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
-                .flatMap(t => t.querySelector('tspan')
-                    ? [...t.querySelectorAll('tspan')].map(s => s.textContent)
-                    : [t.textContent])
-                .map(s => s.trim()).filter(Boolean)"""
-        )
-        # the column as printed: A4's width, still in print media
-        page.set_viewport_size({"width": A4_COLUMN, "height": 900})
-        settle(page)
-        for box in page.evaluate(PRINT_BOXES):
-            left, right, width = box["svg"]
-            c_left, c_right, c_width = box["column"]
-            if width > c_width + 1 or right > c_right + 1 or left < c_left - 1:
-                problems.append(
-                    f"{label} {box['chart']}: chart {box['svg']} column {box['column']}"
-                )
-            outside = [t[0] for t in box["texts"] if t[2] > c_right + 1 or t[1] < c_left - 1]
-            if outside:
-                problems.append(f"{label} {box['chart']}: text past the column: {outside[:5]}")
-            if box["wanted"] is not None and box["drawn"] < box["wanted"]:
-                problems.append(
-                    f"{label} {box['chart']}: {box['drawn']} of {box['wanted']} x categories drawn"
-                )
-        if shutil.which("pdftotext"):
-            page_width, words = _pdf_words(pdf)
-            found = {w for w, _, right in words if right <= page_width}
-            lost = [label for label in labels if not all(word in found for word in label.split())]
-            if lost:
-                problems.append(f"{label}: x labels not on the printed page: {lost[:6]}")
-        # put the page back for the other checks: the screen, at its own size, in its mode
-        page.set_viewport_size(DESKTOP["viewport"])
-        page.emulate_media(media="screen")
-        settle(page)
-        page.wait_for_function(EVERY_CHART_IS, arg=mode)
+        with drawn_pages.changing(path, dark=dark) as page:
+            label = page.label
+            mode = "dark" if dark else "light"
+            page.wait_for_function(EVERY_CHART_IS, arg=mode)
+            print_media(page)
+            if dark:
+                page.wait_for_function(EVERY_CHART_IS, arg="light", timeout=10_000)
+                fills = page.evaluate(LABEL_FILLS)
+                # the rings of Global Korea carry no axis, legend or control: their theme is
+                # checked above
+                if not fills and "global-korea" not in path:
+                    problems.append(f"{label}: no chart label found in print")
+                light = [(t, f) for t, f in fills if (1.05 / (_luminance(f) + 0.05)) < 4.5]
+                if light:
+                    problems.append(f"{label}: labels too light for white paper: {light[:5]}")
+            heights = page.eval_on_selector_all(
+                ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
+            )
+            problems += [f"{label}: {h:.0f} px tall" for h in heights if h > limit]
+            pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+            # the words of the level (unrotated) x labels, line by line: pdftotext splits rotated
+            # text into fragments, so those are checked in the page only (below)
+            labels = page.evaluate(
+                """() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]
+                    .filter(t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
+                    .flatMap(t => t.querySelector('tspan')
+                        ? [...t.querySelectorAll('tspan')].map(s => s.textContent)
+                        : [t.textContent])
+                    .map(s => s.trim()).filter(Boolean)"""
+            )
+            # the column as printed: A4's width, still in print media
+            page.set_viewport_size({"width": A4_COLUMN, "height": 900})
+            settle(page)
+            for box in page.evaluate(PRINT_BOXES):
+                left, right, width = box["svg"]
+                c_left, c_right, c_width = box["column"]
+                if width > c_width + 1 or right > c_right + 1 or left < c_left - 1:
+                    problems.append(
+                        f"{label} {box['chart']}: chart {box['svg']} column {box['column']}"
+                    )
+                outside = [t[0] for t in box["texts"] if t[2] > c_right + 1 or t[1] < c_left - 1]
+                if outside:
+                    problems.append(f"{label} {box['chart']}: text past the column: {outside[:5]}")
+                if box["wanted"] is not None and box["drawn"] < box["wanted"]:
+                    problems.append(
+                        f"{label} {box['chart']}: {box['drawn']} of {box['wanted']}"
+                        " x categories drawn"
+                    )
+            if shutil.which("pdftotext"):
+                page_width, words = _pdf_words(pdf)
+                found = {w for w, _, right in words if right <= page_width}
+                lost = [x for x in labels if not all(word in found for word in x.split())]
+                if lost:
+                    problems.append(f"{label}: x labels not on the printed page: {lost[:6]}")
+            # put the page back for the other checks: the screen, at its own size, in its mode
+            page.set_viewport_size(DESKTOP["viewport"])
+            page.emulate_media(media="screen")
+            settle(page)
+            page.wait_for_function(EVERY_CHART_IS, arg=mode)
     assert not problems, "\n".join(problems)
 
 
@@ -268,28 +269,28 @@ TIP = """() => { const t = document.querySelector('.nea-tooltip');
 def test_a_tap_on_every_chart_shows_its_tooltip(drawn_pages, chart_pages, artifacts_dir) -> None:
     problems = []
     for path in chart_pages:
-        page = drawn_pages(path, phone=True)
-        charts = page.locator(".nea-chart")
-        for i in range(charts.count()):
-            plot = charts.nth(i).locator(".nea-chart-plot")
-            plot.evaluate("p => p.scrollIntoView({block: 'center'})")
-            page.wait_for_timeout(300)
-            shown = None
-            for x, y in plot.evaluate(TAP_TARGETS):
-                page.touchscreen.tap(x, y)
-                page.wait_for_timeout(350)
-                shown = page.evaluate(TIP)
-                if shown:
-                    break
-            name = f"{page.label} chart {i}"
-            if not shown:
-                problems.append(f"{name}: a tap shows no tooltip")
-                continue
-            page.screenshot(path=str(artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.png"))
-            left, top, right, bottom = shown["box"]
-            if left < 0 or top < 0 or right > 375 or bottom > 812:
-                problems.append(f"{name}: tooltip outside the viewport {shown['box']}")
-        page.keyboard.press("Escape")  # put the page back: the tooltip closes
+        with drawn_pages.changing(path, phone=True) as page:
+            charts = page.locator(".nea-chart")
+            for i in range(charts.count()):
+                plot = charts.nth(i).locator(".nea-chart-plot")
+                plot.evaluate("p => p.scrollIntoView({block: 'center'})")
+                page.wait_for_timeout(300)
+                shown = None
+                for x, y in plot.evaluate(TAP_TARGETS):
+                    page.touchscreen.tap(x, y)
+                    page.wait_for_timeout(350)
+                    shown = page.evaluate(TIP)
+                    if shown:
+                        break
+                name = f"{page.label} chart {i}"
+                if not shown:
+                    problems.append(f"{name}: a tap shows no tooltip")
+                    continue
+                page.screenshot(path=str(artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.png"))
+                left, top, right, bottom = shown["box"]
+                if left < 0 or top < 0 or right > 375 or bottom > 812:
+                    problems.append(f"{name}: tooltip outside the viewport {shown['box']}")
+            page.keyboard.press("Escape")  # put the page back: the tooltip closes
     assert not problems, "\n".join(problems)
 
 
