@@ -183,7 +183,7 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
 
 #: Fixtures that start Chromium or need what it printed (``edition``: the PDF of the build):
 #: a test that uses one must be marked ``browser``.
-BROWSER_FIXTURES = {"browser", "page_visits", "edition"}
+BROWSER_FIXTURES = {"browser", "page_visits", "edition", "drawn_pages"}
 
 
 @pytest.fixture
@@ -217,6 +217,17 @@ def open_page(browser, site_url: str) -> Iterator:
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def drawn_pages(browser, site_url: str) -> Iterator[object]:
+    """Chart pages opened as ``open_page`` does and drawn once, shared by every check that only
+    reads them (``helpers.DrawnPages``). Its users are one xdist group (``XDIST_GROUPS``)."""
+    from helpers import DrawnPages
+
+    pages = DrawnPages(browser, site_url)
+    yield pages
+    pages.close()
 
 
 @pytest.hookimpl(tryfirst=True)

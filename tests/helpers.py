@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,6 +72,7 @@ XDIST_GROUPS = {
     "test_bib_tools.py": "bib-tools",
     "test_build.py": "small-book",
     "test_figures.py": "figures",
+    "test_figures_browser.py": "figures-browser",
     "test_incremental.py": "incremental",
     "test_index.py": "index",
     "test_lighthouse.py": "lighthouse",
@@ -78,6 +81,9 @@ XDIST_GROUPS = {
     "test_pdf.py": "pdf",
     "test_readers_pages.py": "page-visits",
     "test_readers_rest.py": "readers-rest",
+    # conftest's drawn_pages: the chart pages drawn once for both modules
+    "test_readers_charts.py": "drawn-pages",
+    "test_readers_fresh.py": "drawn-pages",
     "test_scorecard.py": "scorecard-tables",
 }
 
@@ -367,3 +373,71 @@ def hide_bars(page) -> None:  # type: ignore[no-untyped-def]
         content=".bd-header, .bd-header-article, header, #pst-back-to-top, .skip-link"
         " { display: none !important; }"
     )
+
+
+class DrawnPages:
+    """Chart pages opened as a fresh reader would and drawn, kept open for many checks.
+
+    ``drawn(path, phone=, dark=, mobile=)`` opens the page the first time as conftest's
+    ``open_page`` does (a context of its own, the theme on "auto" following the colour scheme
+    asked for, ``page.errors``), draws every chart (``draw``), waits until they are settled and
+    the fonts are in, and hides the sticky bars (``hide_bars``); later calls with the same
+    arguments return the same page: one visit per (page, screen, mode). A check that changes
+    the page (scroll, hover, tap, print media, size, an open panel) puts it back or leaves only
+    what no other check reads; one that changes more (a slider, an address) opens its own page.
+    ``page.label`` names the page, screen and mode for failure messages.
+    """
+
+    def __init__(self, browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.browser, self.site_url = browser, site_url
+        self.pages: dict[tuple, object] = {}
+        self.contexts: list = []
+
+    def __call__(self, path: str, *, phone: bool = False, dark: bool = False, mobile: bool = True):  # type: ignore[no-untyped-def]
+        key = (path, phone, dark, mobile and phone)
+        page = self.pages.get(key)
+        if page is None or page.is_closed():
+            page = self.pages[key] = self._open(path, phone=phone, dark=dark, mobile=mobile)
+        return page
+
+    @contextmanager
+    def changing(self, path: str, **screen: bool) -> Iterator:
+        """The page, for a check that changes it and puts it back: should the check stop half
+        way (a failed assertion, a timeout), the page is closed, and the next check that asks
+        for it gets a fresh visit rather than a page left changed."""
+        page = self(path, **screen)
+        try:
+            yield page
+        except BaseException:
+            page.context.close()
+            raise
+
+    def _open(self, path: str, *, phone: bool, dark: bool, mobile: bool):  # type: ignore[no-untyped-def]
+        options = dict(PHONE if phone else DESKTOP)
+        if phone and not mobile:
+            options["is_mobile"] = False
+        options["color_scheme"] = "dark" if dark else "light"
+        context = self.browser.new_context(**options)
+        context.add_init_script("localStorage.setItem('mode', 'auto')")
+        self.contexts.append(context)
+        page = context.new_page()
+        width = options["viewport"]["width"]
+        page.label = f"{path} at {width} px{'' if mobile or not phone else ' (not mobile)'}, " + (
+            "dark" if dark else "light"
+        )
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{self.site_url}/{path}")
+        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
+        hide_bars(page)
+        draw(page)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        settle(page)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()
+        self.pages.clear()

@@ -11,7 +11,8 @@ without JavaScript the description and the table stand in. Bodies are shown by t
 names with the full name on hover; the slider and the buttons work from the keyboard and have
 names; each figure page has one "show code" toggle. Dark mode: ``test_charts_dark.py``.
 
-Fixtures ``site_dir``, ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
+Fixtures ``site_dir``, ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py;
+``drawn`` keeps each chart page drawn once per width for the checks that only read it.
 """
 
 from __future__ import annotations
@@ -61,33 +62,80 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    #: (drawn, only for ``drawn``'s visits) each plot's height and the height reserved for it,
+    #: and the layout shift in the article, taken as the charts were drawn
+    heights: list[tuple[float, float]] = field(default_factory=list)
+    shift: float = 0.0
+
+
+def open_visit(browser, site_url: str, contexts: list, path: str, width: int = 1280) -> Visit:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    contexts.append(context)
+    page = context.new_page()
+    seen = Visit(page)
+    page.on("request", lambda r: seen.requests.append(r.url))
+    page.on(
+        "console",
+        lambda m: seen.errors.append(m.text) if m.type in ("error", "warning") else None,
+    )
+    page.on("pageerror", lambda e: seen.errors.append(str(e)))
+
+    def on_dialog(dialog) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{site_url}/{path}")
+    return seen
 
 
 @pytest.fixture
 def visit(browser, site_url: str) -> Iterator:
-    contexts = []
+    """A page of its own, opened in a fresh context (for checks that change it or need it
+    before its charts are drawn)."""
+    contexts: list = []
+    yield lambda path, width=1280: open_visit(browser, site_url, contexts, path, width)
+    for context in contexts:
+        context.close()
 
-    def open_page(path: str, width: int = 1280) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        seen = Visit(page)
-        page.on("request", lambda r: seen.requests.append(r.url))
-        page.on(
-            "console",
-            lambda m: seen.errors.append(m.text) if m.type in ("error", "warning") else None,
-        )
-        page.on("pageerror", lambda e: seen.errors.append(str(e)))
 
-        def on_dialog(dialog) -> None:
-            seen.dialogs.append(dialog.message)
-            dialog.dismiss()
+#: Layout shifts of the article only: the theme's own header moves its buttons once loaded.
+WATCH_SHIFTS = """() => { window.__shifts = [];
+    const article = document.querySelector('article.bd-article');
+    new PerformanceObserver(list => list.getEntries().forEach(e => {
+        const inArticle = e.sources.some(s => s.node && article.contains(s.node));
+        if (!e.hadRecentInput && inArticle) window.__shifts.push(e.value); }))
+    .observe({type: 'layout-shift', buffered: true}); }"""
 
-        page.on("dialog", on_dialog)
-        page.goto(f"{site_url}/{path}")
-        return seen
 
-    yield open_page
+@pytest.fixture(scope="module")
+def drawn(browser, site_url: str) -> Iterator:
+    """``drawn(path, width=1280)``: the page opened once per width as ``visit`` does, its charts
+    drawn, shared by the checks that only read it (one that changes it puts it back). The
+    layout shifts and the plots' heights are taken as the charts are drawn, before any check
+    touches the page (``test_drawing_a_chart_moves_nothing``)."""
+    contexts: list = []
+    visits: dict[tuple[str, int], Visit] = {}
+
+    def get(path: str, width: int = 1280) -> Visit:
+        if (path, width) not in visits:
+            seen = open_visit(browser, site_url, contexts, path, width)
+            page = seen.page
+            page.evaluate(WATCH_SHIFTS)
+            wait_drawn(page, len(CHART_PAGES.get(path, [{"scatter"}])))
+            two_frames(page)
+            seen.heights = [
+                plot.evaluate(
+                    "p => [p.getBoundingClientRect().height,"
+                    " parseFloat(getComputedStyle(p).minHeight)]"
+                )
+                for plot in page.locator(".nea-chart-plot").all()
+            ]
+            seen.shift = sum(page.evaluate("window.__shifts"))
+            visits[(path, width)] = seen
+        return visits[(path, width)]
+
+    yield get
     for context in contexts:
         context.close()
 
@@ -129,12 +177,11 @@ DATA_ON_ITS_OWN_PAGE = {"book/06-after-2009.html": "06-after-2009/scorecard-data
 
 @pytest.mark.parametrize("path", sorted(CHART_PAGES))
 def test_every_chart_draws_from_the_site_itself(
-    visit, site_url: str, path: str, artifacts_dir: Path
+    drawn, site_url: str, path: str, artifacts_dir: Path
 ) -> None:
     expected = CHART_PAGES[path]
-    seen = visit(path)
+    seen = drawn(path)
     page = seen.page
-    wait_drawn(page, len(expected))
     charts = page.locator(".nea-chart")
     assert charts.count() == len(expected)
     for i, types in enumerate(expected):
@@ -174,10 +221,9 @@ def test_every_chart_draws_from_the_site_itself(
         page.locator("figure").nth(i).screenshot(path=str(artifacts_dir / f"{name}-{i}.png"))
 
 
-def test_the_data_page_draws_the_membership_chart(visit, site_url: str) -> None:
+def test_the_data_page_draws_the_membership_chart(drawn, site_url: str) -> None:
     """The Data page repeats Figure 4.1's chart (unnumbered: it is a copy)."""
-    seen = visit("book/data.html")
-    wait_drawn(seen.page, 1)
+    seen = drawn("book/data.html")
     chart = seen.page.locator(".nea-chart").first
     assert chart.get_attribute("data-drawn") == "true"
     assert chart.locator("svg.main-svg").count() >= 1
@@ -193,9 +239,8 @@ def test_pages_without_charts_load_no_plotly(visit, path: str) -> None:
     assert not [u for u in seen.requests if "plotly" in u or "nea-charts" in u]
 
 
-def test_timeline_holds_every_president(visit) -> None:
-    seen = visit("book/02-strategic-thought/figure-administrations.html")
-    wait_drawn(seen.page, 1)
+def test_timeline_holds_every_president(drawn) -> None:
+    seen = drawn("book/02-strategic-thought/figure-administrations.html")
     ticks = texts(seen.page.locator(".nea-chart .ytick text"))
     presidents = [row["president"] for row in read_csv("administrations.csv")]
     assert presidents
@@ -213,10 +258,9 @@ def _cells(page) -> dict[tuple[str, str], str]:
     return {(y, x): t["name"] for t in data for x, y in zip(t["x"], t["y"], strict=True)}
 
 
-def test_the_2009_matrix_says_what_the_data_say(visit) -> None:
-    seen = visit("book/04-security-cooperation/figure-membership-matrix.html")
+def test_the_2009_matrix_says_what_the_data_say(drawn) -> None:
+    seen = drawn("book/04-security-cooperation/figure-membership-matrix.html")
     page = seen.page
-    wait_drawn(page, 1)
     current = page.locator(".nea-chart .slider-group > text.slider-label")
     assert "2009" in texts(current)[0]
     names = {row["iso3"]: row["name"] for row in read_csv("countries.csv")}
@@ -267,10 +311,9 @@ def test_moving_the_slider_changes_the_matrix(visit) -> None:
     assert not seen.errors, seen.errors
 
 
-def test_matrix_is_readable_at_375_px(visit, artifacts_dir: Path) -> None:
-    seen = visit("book/04-security-cooperation/figure-membership-matrix.html", width=375)
+def test_matrix_is_readable_at_375_px(drawn, artifacts_dir: Path) -> None:
+    seen = drawn("book/04-security-cooperation/figure-membership-matrix.html", width=375)
     page = seen.page
-    wait_drawn(page, 1)
     ticks = row_labels(page)
     assert ticks[:6] == ["KOR", "PRK", "CHN", "JPN", "RUS", "USA"]  # codes, not long names
     assert page.locator(".nea-chart .slider-group rect.slider-rail-rect").count() == 1
@@ -384,28 +427,16 @@ def test_the_page_html_loads_no_plotly_itself(site_dir: Path) -> None:
 
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("path", sorted(CHART_PAGES))
-def test_drawing_a_chart_moves_nothing(visit, path: str, width: int) -> None:
-    """The placeholder already has the chart's height, wide and narrow: no layout shift."""
-    seen = visit(path, width=width)
-    page = seen.page
-    # Shifts of the article only: the theme's own header moves its buttons once it has loaded.
-    page.evaluate(
-        """() => { window.__shifts = [];
-            const article = document.querySelector('article.bd-article');
-            new PerformanceObserver(list => list.getEntries().forEach(e => {
-                const inArticle = e.sources.some(s => s.node && article.contains(s.node));
-                if (!e.hadRecentInput && inArticle) window.__shifts.push(e.value); }))
-            .observe({type: 'layout-shift', buffered: true}); }"""
-    )
-    wait_drawn(page, len(CHART_PAGES[path]))
-    two_frames(page)
-    for plot in page.locator(".nea-chart-plot").all():
-        height, reserved = plot.evaluate(
-            "p => [p.getBoundingClientRect().height, parseFloat(getComputedStyle(p).minHeight)]"
-        )
-        assert reserved > 0 and abs(height - reserved) < 1, (height, reserved)
-    shift = sum(page.evaluate("window.__shifts"))
-    assert shift < 0.001, f"layout shift {shift} on {path} at {width} px"
+def test_drawing_a_chart_moves_nothing(drawn, path: str, width: int) -> None:
+    """The placeholder already has the chart's height, wide and narrow: no layout shift.
+
+    Measured by ``drawn`` as the page's charts were drawn, before any check touched the page.
+    """
+    seen = drawn(path, width=width)
+    assert len(seen.heights) == len(CHART_PAGES[path]), (path, width, seen.heights)
+    for height, reserved in seen.heights:
+        assert reserved > 0 and abs(height - reserved) < 1, (path, width, height, reserved)
+    assert seen.shift < 0.001, f"layout shift {seen.shift} on {path} at {width} px"
 
 
 def test_without_javascript_the_description_and_table_stand_in(browser, site_url: str) -> None:
@@ -441,10 +472,9 @@ def test_one_code_toggle_per_figure(site_dir: Path, path: str) -> None:
     assert html.count('class="cell_input') == 1, path
 
 
-def test_bodies_are_named_as_readers_know_them(visit) -> None:
-    seen = visit("book/04-security-cooperation/figure-membership-matrix.html")
+def test_bodies_are_named_as_readers_know_them(drawn) -> None:
+    seen = drawn("book/04-security-cooperation/figure-membership-matrix.html")
     page = seen.page
-    wait_drawn(page, 1)
     ticks = page.locator(".nea-chart g.xtick")
     labels = texts(ticks.locator("text"))
     assert "TCS" in labels and "CJK summit" in labels
@@ -463,7 +493,9 @@ def test_bodies_are_named_as_readers_know_them(visit) -> None:
             const i = gd.data.findIndex(t => t.x.includes('CJK summit'));
             const j = gd.data[i].x.indexOf('CJK summit');
             Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: j}]);
-            return document.querySelector('.hoverlayer').textContent;
+            const text = document.querySelector('.hoverlayer').textContent;
+            Plotly.Fx.unhover(gd);
+            return text;
         }"""
     )
     assert "China-Japan-ROK Trilateral Summit (CJK summit)" in hover

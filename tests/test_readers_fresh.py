@@ -2,6 +2,7 @@
 
 * every chart printed on A4, from light or dark mode, stays inside the paper's column with all
   its categories drawn (it was redrawn at the screen's width and cut off at the right);
+  printed from dark mode, its labels are dark enough for the white paper;
 * a page printed from dark mode prints like light mode: dark text on white;
 * a tap on any chart on a touch phone shows the tooltip, inside the viewport;
 * at a phone's width every text label of every chart lies inside its SVG, and the text on a
@@ -13,7 +14,9 @@
 
 The chart pages are found in the built site (every page with a ``.nea-chart``), so pages that
 are added or split are covered. Fixtures ``site_dir``, ``site_url``, ``browser`` and
-``artifacts_dir`` come from conftest.py; screenshots and PDFs go to ``test-artifacts/``.
+``artifacts_dir`` come from conftest.py, and ``drawn_pages``: each chart page drawn once per
+screen and mode, shared with ``test_readers_charts.py``. Screenshots and PDFs go to
+``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import A4_COLUMN, draw, hide_bars, print_media, settle
+from helpers import A4_COLUMN, DESKTOP, print_media, settle
 
 pytestmark = pytest.mark.browser
 
@@ -101,9 +104,20 @@ def _pdf_words(pdf: Path) -> tuple[float, list[tuple[str, float, float]]]:
     return width, words
 
 
+EVERY_CHART_IS = (
+    "t => [...document.querySelectorAll('.nea-chart')].every(c => c.dataset.chartTheme === t)"
+)
+#: Every label, axis title and control text of every chart, with its fill.
+LABEL_FILLS = """() => [...document.querySelectorAll('.nea-chart-plot')].flatMap(gd =>
+    [...gd.querySelectorAll('.xtick text, .ytick text, .legendtext, .g-xtitle text,'
+        + ' .g-ytitle text, .slider-label, .colorbar text, .updatemenu-item-text')]
+    .filter(t => t.textContent.trim())
+    .map(t => [t.textContent, getComputedStyle(t).fill]))"""
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_every_chart_printed_on_a4_fits_the_column(
-    open_page, chart_pages, artifacts_dir: Path, dark
+    drawn_pages, chart_pages, artifacts_dir: Path, dark
 ) -> None:
     """Printed, a chart is laid out for the paper, not the screen: within the column, with every
     category it has on its x axis drawn; so in the PDF too (no tick label past the page).
@@ -111,51 +125,74 @@ def test_every_chart_printed_on_a4_fits_the_column(
     And on one page: a chart taller than a page was split across two printed pages (the
     scorecard's key landed on the second). Printed, each chart is at most 225 mm tall (A4 less
     margins and caption), scaled as a whole.
+
+    From dark mode, printing turns every chart light, with labels dark enough for the white
+    paper (this was test_readers_charts' "a chart printed from dark mode is legible", which
+    printed the same pages from dark mode in a visit of its own).
     """
     limit = 225 / 25.4 * 96 + 1
     problems = []
     for path in chart_pages:
-        page = open_page(path, dark=dark)
-        draw(page)
-        print_media(page)
-        heights = page.eval_on_selector_all(
-            ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
-        )
-        problems += [f"{path}: {h:.0f} px tall" for h in heights if h > limit]
-        mode = "dark" if dark else "light"
-        pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
-        page.pdf(path=str(pdf), format="A4", print_background=True)
-        # the words of the level (unrotated) x labels, line by line: pdftotext splits rotated
-        # text into fragments, so those are checked in the page only (below)
-        labels = page.evaluate(
-            """() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]
-                .filter(t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
-                .flatMap(t => t.querySelector('tspan')
-                    ? [...t.querySelectorAll('tspan')].map(s => s.textContent)
-                    : [t.textContent])
-                .map(s => s.trim()).filter(Boolean)"""
-        )
-        # the column as printed: A4's width, still in print media
-        page.set_viewport_size({"width": A4_COLUMN, "height": 900})
-        settle(page)
-        for box in page.evaluate(PRINT_BOXES):
-            left, right, width = box["svg"]
-            c_left, c_right, c_width = box["column"]
-            if width > c_width + 1 or right > c_right + 1 or left < c_left - 1:
-                problems.append(f"{path} {box['chart']}: chart {box['svg']} column {box['column']}")
-            outside = [t[0] for t in box["texts"] if t[2] > c_right + 1 or t[1] < c_left - 1]
-            if outside:
-                problems.append(f"{path} {box['chart']}: text past the column: {outside[:5]}")
-            if box["wanted"] is not None and box["drawn"] < box["wanted"]:
-                problems.append(
-                    f"{path} {box['chart']}: {box['drawn']} of {box['wanted']} x categories drawn"
-                )
-        if shutil.which("pdftotext"):
-            page_width, words = _pdf_words(pdf)
-            found = {w for w, _, right in words if right <= page_width}
-            lost = [label for label in labels if not all(word in found for word in label.split())]
-            if lost:
-                problems.append(f"{path}: x labels not on the printed page: {lost[:6]}")
+        with drawn_pages.changing(path, dark=dark) as page:
+            label = page.label
+            mode = "dark" if dark else "light"
+            page.wait_for_function(EVERY_CHART_IS, arg=mode)
+            print_media(page)
+            if dark:
+                page.wait_for_function(EVERY_CHART_IS, arg="light", timeout=10_000)
+                fills = page.evaluate(LABEL_FILLS)
+                # the rings of Global Korea carry no axis, legend or control: their theme is
+                # checked above
+                if not fills and "global-korea" not in path:
+                    problems.append(f"{label}: no chart label found in print")
+                light = [(t, f) for t, f in fills if (1.05 / (_luminance(f) + 0.05)) < 4.5]
+                if light:
+                    problems.append(f"{label}: labels too light for white paper: {light[:5]}")
+            heights = page.eval_on_selector_all(
+                ".nea-chart .svg-container", "els => els.map(e => e.getBoundingClientRect().height)"
+            )
+            problems += [f"{label}: {h:.0f} px tall" for h in heights if h > limit]
+            pdf = artifacts_dir / f"fresh-print-{slug(path)}-a4-{mode}.pdf"
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+            # the words of the level (unrotated) x labels, line by line: pdftotext splits rotated
+            # text into fragments, so those are checked in the page only (below)
+            labels = page.evaluate(
+                """() => [...document.querySelectorAll('.nea-chart-plot .xtick text')]
+                    .filter(t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''))
+                    .flatMap(t => t.querySelector('tspan')
+                        ? [...t.querySelectorAll('tspan')].map(s => s.textContent)
+                        : [t.textContent])
+                    .map(s => s.trim()).filter(Boolean)"""
+            )
+            # the column as printed: A4's width, still in print media
+            page.set_viewport_size({"width": A4_COLUMN, "height": 900})
+            settle(page)
+            for box in page.evaluate(PRINT_BOXES):
+                left, right, width = box["svg"]
+                c_left, c_right, c_width = box["column"]
+                if width > c_width + 1 or right > c_right + 1 or left < c_left - 1:
+                    problems.append(
+                        f"{label} {box['chart']}: chart {box['svg']} column {box['column']}"
+                    )
+                outside = [t[0] for t in box["texts"] if t[2] > c_right + 1 or t[1] < c_left - 1]
+                if outside:
+                    problems.append(f"{label} {box['chart']}: text past the column: {outside[:5]}")
+                if box["wanted"] is not None and box["drawn"] < box["wanted"]:
+                    problems.append(
+                        f"{label} {box['chart']}: {box['drawn']} of {box['wanted']}"
+                        " x categories drawn"
+                    )
+            if shutil.which("pdftotext"):
+                page_width, words = _pdf_words(pdf)
+                found = {w for w, _, right in words if right <= page_width}
+                lost = [x for x in labels if not all(word in found for word in x.split())]
+                if lost:
+                    problems.append(f"{label}: x labels not on the printed page: {lost[:6]}")
+            # put the page back for the other checks: the screen, at its own size, in its mode
+            page.set_viewport_size(DESKTOP["viewport"])
+            page.emulate_media(media="screen")
+            settle(page)
+            page.wait_for_function(EVERY_CHART_IS, arg=mode)
     assert not problems, "\n".join(problems)
 
 
@@ -229,32 +266,31 @@ TIP = """() => { const t = document.querySelector('.nea-tooltip');
     return {text: t.textContent, box: [r.left, r.top, r.right, r.bottom]}; }"""
 
 
-def test_a_tap_on_every_chart_shows_its_tooltip(open_page, chart_pages, artifacts_dir) -> None:
+def test_a_tap_on_every_chart_shows_its_tooltip(drawn_pages, chart_pages, artifacts_dir) -> None:
     problems = []
     for path in chart_pages:
-        page = open_page(path, phone=True)
-        draw(page)
-        hide_bars(page)
-        charts = page.locator(".nea-chart")
-        for i in range(charts.count()):
-            plot = charts.nth(i).locator(".nea-chart-plot")
-            plot.evaluate("p => p.scrollIntoView({block: 'center'})")
-            page.wait_for_timeout(300)
-            shown = None
-            for x, y in plot.evaluate(TAP_TARGETS):
-                page.touchscreen.tap(x, y)
-                page.wait_for_timeout(350)
-                shown = page.evaluate(TIP)
-                if shown:
-                    break
-            name = f"{path} chart {i}"
-            if not shown:
-                problems.append(f"{name}: a tap shows no tooltip")
-                continue
-            page.screenshot(path=str(artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.png"))
-            left, top, right, bottom = shown["box"]
-            if left < 0 or top < 0 or right > 375 or bottom > 812:
-                problems.append(f"{name}: tooltip outside the viewport {shown['box']}")
+        with drawn_pages.changing(path, phone=True) as page:
+            charts = page.locator(".nea-chart")
+            for i in range(charts.count()):
+                plot = charts.nth(i).locator(".nea-chart-plot")
+                plot.evaluate("p => p.scrollIntoView({block: 'center'})")
+                page.wait_for_timeout(300)
+                shown = None
+                for x, y in plot.evaluate(TAP_TARGETS):
+                    page.touchscreen.tap(x, y)
+                    page.wait_for_timeout(350)
+                    shown = page.evaluate(TIP)
+                    if shown:
+                        break
+                name = f"{page.label} chart {i}"
+                if not shown:
+                    problems.append(f"{name}: a tap shows no tooltip")
+                    continue
+                page.screenshot(path=str(artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.png"))
+                left, top, right, bottom = shown["box"]
+                if left < 0 or top < 0 or right > 375 or bottom > 812:
+                    problems.append(f"{name}: tooltip outside the viewport {shown['box']}")
+            page.keyboard.press("Escape")  # put the page back: the tooltip closes
     assert not problems, "\n".join(problems)
 
 
@@ -302,15 +338,14 @@ LABEL_BOXES = """() => [...document.querySelectorAll('.nea-chart-plot')].map(gd 
 
 
 @pytest.mark.parametrize("phone", [True, False], ids=["375", "1280"])
-def test_every_label_of_every_chart_lies_inside_it(open_page, chart_pages, phone) -> None:
+def test_every_label_of_every_chart_lies_inside_it(drawn_pages, chart_pages, phone) -> None:
     problems = []
     for path in chart_pages:
-        page = open_page(path, phone=phone)
-        draw(page)
-        page.wait_for_timeout(300)
+        page = drawn_pages(path, phone=phone)
+        settle(page)
         for i, clipped in enumerate(page.evaluate(LABEL_BOXES)):
             if clipped:
-                problems.append(f"{path} chart {i}: {clipped[:6]}")
+                problems.append(f"{page.label} chart {i}: {clipped[:6]}")
     assert not problems, "\n".join(problems)
 
 
@@ -371,14 +406,13 @@ OVERLAPS = """() => [...document.querySelectorAll('.nea-chart-plot')].flatMap(gd
 
 
 @pytest.mark.parametrize("phone", [True, False], ids=["375", "1280"])
-def test_no_slider_label_is_under_a_button(open_page, chart_pages, phone) -> None:
+def test_no_slider_label_is_under_a_button(drawn_pages, chart_pages, phone) -> None:
     problems = []
     for path in chart_pages:
-        page = open_page(path, phone=phone)
-        draw(page)
+        page = drawn_pages(path, phone=phone)
         hits = page.evaluate(OVERLAPS)
         if hits:
-            problems.append(f"{path}: {hits}")
+            problems.append(f"{page.label}: {hits}")
     assert not problems, "\n".join(problems)
 
 
@@ -495,10 +529,10 @@ def test_addresses_from_before_the_split_are_forwarded(open_page, site_url, old,
 
 
 @pytest.mark.parametrize("phone", [True, False], ids=["375", "1280"])
-def test_the_afterwords_count_tables_show_every_column(open_page, phone) -> None:
+def test_the_afterwords_count_tables_show_every_column(drawn_pages, phone) -> None:
     """The afterword's count tables fit their column on a phone and a desktop: none hides a
     column behind a sideways scroll (they had ten columns; groups now run across)."""
-    page = open_page("book/06-after-2009.html", phone=phone)
+    page = drawn_pages("book/06-after-2009.html", phone=phone)
     widths = page.eval_on_selector_all(
         ".nea-reader-wrap",
         "els => els.filter(e => /how many came about/.test(e.getAttribute('aria-label')))"
