@@ -93,8 +93,10 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-#: The visits' screens: a phone (its width, touch and mobile viewport) and a desktop.
-VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+#: The visits' screens: a phone (its width, touch and mobile viewport) and a desktop. The phone
+#: renders at one device pixel per CSS pixel: layout, axe and overflow are the same, and a
+#: quarter of the pixels to paint and photograph.
+VIEWPORTS = {"phone": {**PHONE, "device_scale_factor": 1}, "desktop": DESKTOP}
 MODES = ("light", "dark")
 
 
