@@ -24,6 +24,7 @@ from helpers import (
     PHONE,
     ROOT,
     XDIST_GROUPS,
+    DrawnPages,
     chromium_missing_reason,
     print_media,
     settle,
@@ -225,8 +226,6 @@ def open_page(browser, site_url: str) -> Iterator:
 def drawn_pages(browser, site_url: str) -> Iterator[object]:
     """Chart pages opened as ``open_page`` does and drawn once, shared by every check that only
     reads them (``helpers.DrawnPages``). Its users are one xdist group (``XDIST_GROUPS``)."""
-    from helpers import DrawnPages
-
     pages = DrawnPages(browser, site_url)
     yield pages
     pages.close()
