@@ -57,6 +57,7 @@ MORE_ENTRIES: dict[str, str] = {
     "Indo-Pacific Strategy (South Korea)": r"Indo-Pacific",
     "Northeast Asia Peace and Cooperation Initiative (NAPCI)": (
         r"Northeast Asian? Peace and Cooperation Initiative|Northeast Asian peace initiative"
+        r"|\bNAPCI\b"
     ),
     "Northeast Asia Security Dialogue (NEASED)": r"NEASED",
     "East Asia Economic Caucus (EAEC)": r"East Asia Economic Caucus|EAEC",
@@ -272,6 +273,25 @@ def test_every_locator_leads_to_a_place_that_names_the_term(
                 wrong.append(f"{name}: {href} says {text[:160]!r}")
     assert checked > 150
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_abbreviation_alone_refers_to_the_entry_that_spells_it_out(
+    entries: dict[str, Entry],
+) -> None:
+    """Sphinx indexes every glossary term, so "NEASED" stood beside "Northeast Asia Security
+    Dialogue (NEASED)" with the glossary as its page: it now refers to that entry, which lists
+    the glossary among its pages."""
+    folded = 0
+    for name, entry in entries.items():
+        fuller = [other for other in entries if other.endswith(f" ({name})")]
+        if len(fuller) != 1:
+            continue
+        assert not entry.locators, f"{name} has pages of its own beside {fuller[0]}"
+        assert entry.see and entry.see[0][0] == f"see {fuller[0]}", (name, entry.see)
+        folded += 1
+    assert folded >= 3
+    full = entries["Northeast Asia Security Dialogue (NEASED)"]
+    assert any(href.startswith("book/glossary.html#") for href, _ in full.locators)
 
 
 def test_a_term_lists_each_page_once_and_never_the_bibliography(

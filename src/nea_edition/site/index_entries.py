@@ -744,7 +744,28 @@ def build_index(
         target = text[len(prefix) :]
         href = f"#{idents[target]}" if target in idents else ""
         item.see.append((prefix.strip(), target, href))
+    _fold_abbreviations(letters, order)
     return letters
+
+
+def _fold_abbreviations(letters: list[tuple[str, list[Item]]], order: dict[str, int]) -> None:
+    """An abbreviation indexed on its own beside the one entry that spells it out ("NEASED"
+    and "Northeast Asia Security Dialogue (NEASED)"; Sphinx indexes every glossary term):
+    its pages join that entry, and it becomes a "see" reference to it, as in a printed index.
+    """
+    items = [item for _, entries in letters for item in entries]
+    for item in items:
+        if item.subitems or item.see or not item.locators:
+            continue
+        fuller = [other for other in items if other.name.endswith(f" ({item.name})")]
+        if len(fuller) != 1:
+            continue
+        target = fuller[0]
+        pages = {locator.docname for locator in target.locators}
+        target.locators += [loc for loc in item.locators if loc.docname not in pages]
+        target.locators.sort(key=lambda loc: (order.get(loc.docname, len(order)), loc.href))
+        item.locators = []
+        item.see.append(("see", target.name, f"#{target.ident}"))
 
 
 def add_index_context(
