@@ -81,7 +81,8 @@ XDIST_GROUPS = {
     "test_pdf.py": "pdf",
     "test_readers_pages.py": "page-visits",
     "test_readers_rest.py": "readers-rest",
-    # conftest's drawn_pages: the chart pages drawn once for both modules
+    # conftest's drawn_pages: the chart pages drawn once for the three modules
+    "test_charts_dark.py": "drawn-pages",
     "test_readers_charts.py": "drawn-pages",
     "test_readers_fresh.py": "drawn-pages",
     "test_scorecard.py": "scorecard-tables",
@@ -385,7 +386,8 @@ class DrawnPages:
     arguments return the same page: one visit per (page, screen, mode). A check that changes
     the page (scroll, hover, tap, print media, size, an open panel) puts it back or leaves only
     what no other check reads; one that changes more (a slider, an address) opens its own page.
-    ``page.label`` names the page, screen and mode for failure messages.
+    ``page.label`` names the page, screen and mode for failure messages; ``page.errors`` and
+    ``page.warnings`` collect the console's errors (and uncaught exceptions) and warnings.
     """
 
     def __init__(self, browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -426,8 +428,10 @@ class DrawnPages:
             "dark" if dark else "light"
         )
         page.errors = []
+        page.warnings = []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: page.warnings.append(m.text) if m.type == "warning" else None)
         page.goto(f"{self.site_url}/{path}")
         page.add_style_tag(content="html { scroll-behavior: auto !important; }")
         hide_bars(page)
