@@ -111,9 +111,8 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     Charts are all drawn first, so axe sees them. A screenshot of the first screen of every page
     in every viewport and mode goes to test-artifacts/pages/ for people to look at. Then, on a
     phone, every disclosure is opened and what reaches beyond the screen is listed
-    (``open_overflow``); on a light desktop, a screenshot of the whole page is taken too, and
-    the page is switched to print media at the width of an A4 column, where what reaches
-    beyond it is listed (``print_overflow``).
+    (``open_overflow``); on a light desktop, the page is switched to print media at the width
+    of an A4 column, where what reaches beyond it is listed (``print_overflow``).
     """
     from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
     from devtools.localserver import site_pages
@@ -172,9 +171,6 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                     settle(page)
                     visit["open_overflow"] = page.evaluate(OVERFLOWING, screen["viewport"]["width"])
                 elif mode == "light":
-                    page.screenshot(
-                        path=str(shots / f"{name}.jpeg"), full_page=True, type="jpeg", quality=80
-                    )
                     page.set_viewport_size({"width": A4_COLUMN, "height": 1000})
                     print_media(page)
                     visit["print_overflow"] = page.evaluate(OVERFLOWING, A4_COLUMN)

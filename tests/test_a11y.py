@@ -22,7 +22,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
+from devtools.lighthouse import (
+    AXE_AUDITS_OUTSIDE_ACCESSIBILITY,
+    AXE_JS,
+    TOOLS_DIR,
+    tools_missing_reason,
+)
 from devtools.localserver import site_pages
 from helpers import AXE_TAGS
 
@@ -123,7 +128,8 @@ console.log(JSON.stringify(refs.filter(r => r.weight > 0).map(r => r.id)));
 @pytest.mark.browser
 def test_axe_runs_every_rule_lighthouse_scores(browser) -> None:
     """Lighthouse's accessibility score is axe-core's verdict on the rules it counts; the tests
-    leave that category to axe (tests/test_lighthouse.py), so axe must run all of them, and
+    leave that category, and SEO's two axe audits, to axe (tests/test_lighthouse.py), so axe
+    must run all of them, and
     Lighthouse must use the very axe-core these tests inject (one copy in node_modules)."""
     reason = tools_missing_reason()
     if reason:
@@ -146,6 +152,9 @@ def test_axe_runs_every_rule_lighthouse_scores(browser) -> None:
     finally:
         page.close()
     assert scored <= ours, f"rules Lighthouse scores that axe does not run: {scored - ours}"
+    # and the two SEO audits that are axe rules, which the tests' Lighthouse runs skip
+    skipped = set(AXE_AUDITS_OUTSIDE_ACCESSIBILITY)
+    assert skipped <= ours, f"skipped in Lighthouse, not run by axe: {skipped - ours}"
     nested = TOOLS_DIR / "node_modules" / "lighthouse" / "node_modules" / "axe-core"
     assert not nested.exists(), "Lighthouse has an axe-core of its own"
 

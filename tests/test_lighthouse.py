@@ -2,7 +2,10 @@
 
 Accessibility is not asked of Lighthouse here: its score is axe-core's, and tests/test_a11y.py
 runs axe-core (the same package) with every rule that score counts on every page, phone and
-desktop, light and dark. The benchmark (``nox -s bench``) still reports Lighthouse's own.
+desktop, light and dark. For the same reason the SEO score here leaves out its two audits that
+are axe rules (``document-title``, ``image-alt``: ``lighthouse.AXE_AUDITS_OUTSIDE_ACCESSIBILITY``),
+so Lighthouse runs no axe of its own. The benchmark (``nox -s bench``) still reports
+Lighthouse's own four scores in full.
 
 Lighthouse (npm, pinned in ``tools/a11y/package-lock.json``) in its default mobile run, with
 Debian's Chromium, against a local server that serves the site as GitHub Pages does (gzip,
