@@ -27,6 +27,7 @@ from helpers import (
     DrawnPages,
     chromium_missing_reason,
     print_media,
+    reader_page,
     settle,
     watch_page,
 )
@@ -198,19 +199,10 @@ def open_page(browser, site_url: str) -> Iterator:
     def open_(
         path: str, *, phone: bool = False, dark: bool = False, query: str = "", mobile: bool = True
     ) -> object:
-        options = dict(PHONE if phone else DESKTOP)
-        if phone and not mobile:
-            options["is_mobile"] = False
-        options["color_scheme"] = "dark" if dark else "light"
-        context = browser.new_context(**options)
-        context.add_init_script("localStorage.setItem('mode', 'auto')")
+        context, page = reader_page(
+            browser, f"{site_url}/{path}{query}", phone=phone, dark=dark, mobile=mobile
+        )
         contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{site_url}/{path}{query}")
-        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
         return page
 
     yield open_

@@ -376,6 +376,29 @@ def hide_bars(page) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def reader_page(browser, url: str, *, phone: bool, dark: bool, mobile: bool = True):  # type: ignore[no-untyped-def]
+    """``url`` opened as a fresh reader: a context of its own on a phone (``mobile=False``: its
+    size and touch without its mobile viewport) or a desktop, the theme on "auto" following the
+    colour scheme asked for, no smooth scrolling. ``page.errors`` collects uncaught exceptions
+    and console errors, ``page.warnings`` console warnings. Returns the context and the page.
+    """
+    options = dict(PHONE if phone else DESKTOP)
+    if phone and not mobile:
+        options["is_mobile"] = False
+    options["color_scheme"] = "dark" if dark else "light"
+    context = browser.new_context(**options)
+    context.add_init_script("localStorage.setItem('mode', 'auto')")
+    page = context.new_page()
+    page.errors = []
+    page.warnings = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: page.warnings.append(m.text) if m.type == "warning" else None)
+    page.goto(url)
+    page.add_style_tag(content="html { scroll-behavior: auto !important; }")
+    return context, page
+
+
 class DrawnPages:
     """Chart pages opened as a fresh reader would and drawn, kept open for many checks.
 
@@ -415,25 +438,14 @@ class DrawnPages:
             raise
 
     def _open(self, path: str, *, phone: bool, dark: bool, mobile: bool):  # type: ignore[no-untyped-def]
-        options = dict(PHONE if phone else DESKTOP)
-        if phone and not mobile:
-            options["is_mobile"] = False
-        options["color_scheme"] = "dark" if dark else "light"
-        context = self.browser.new_context(**options)
-        context.add_init_script("localStorage.setItem('mode', 'auto')")
+        context, page = reader_page(
+            self.browser, f"{self.site_url}/{path}", phone=phone, dark=dark, mobile=mobile
+        )
         self.contexts.append(context)
-        page = context.new_page()
-        width = options["viewport"]["width"]
+        width = page.viewport_size["width"]
         page.label = f"{path} at {width} px{'' if mobile or not phone else ' (not mobile)'}, " + (
             "dark" if dark else "light"
         )
-        page.errors = []
-        page.warnings = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.on("console", lambda m: page.warnings.append(m.text) if m.type == "warning" else None)
-        page.goto(f"{self.site_url}/{path}")
-        page.add_style_tag(content="html { scroll-behavior: auto !important; }")
         hide_bars(page)
         draw(page)
         page.evaluate("document.fonts.ready.then(() => true)")
