@@ -26,7 +26,7 @@ from nea_edition import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The paper's sections, in its order, and the page that mirrors each (issue 2).
+# The paper's sections, in its order, and the page that mirrors each.
 PAPER_HEADINGS: dict[str, str] = {
     "book/01-introduction": "Introduction",
     "book/02-strategic-thought/index": (
@@ -88,6 +88,18 @@ XDIST_GROUPS = {
     "test_scorecard.py": "scorecard-tables",
 }
 
+
+#: Every page of the site with a chart, by a short name; each has one chart. The chart tests
+#: visit these; test_readers_fresh.py checks that the built site has no other.
+CHART_PAGES: dict[str, str] = {
+    "timeline": "book/02-strategic-thought/figure-administrations.html",
+    "global-korea": "book/03-lee-government/figure-global-korea.html",
+    "matrix": "book/04-security-cooperation/figure-membership-matrix.html",
+    "overlap": "book/04-security-cooperation/figure-institution-overlap.html",
+    "scorecard": "book/06-after-2009.html",
+    "agenda-history": "book/06-after-2009/figure-agenda-history.html",
+    "data": "book/data.html",
+}
 
 #: The two screens every reader's check uses: a phone (touch) and a desktop.
 PHONE = dict(

@@ -33,7 +33,7 @@ from helpers import AXE_TAGS
 
 #: Rules that cannot be met, each with why. Each entry is a shortfall; there are none.
 UNMET: dict[str, str] = {}
-#: The rules behind the faults the stock theme had (issue 9): each must have run and passed
+#: The rules behind the faults the stock theme had: each must have run and passed
 #: somewhere, so that a change of axe's configuration cannot hide them.
 REPAIRED = [
     "summary-name",
@@ -160,7 +160,7 @@ def test_axe_runs_every_rule_lighthouse_scores(browser) -> None:
 
 
 def test_nothing_is_filtered() -> None:
-    """Any rule left unmet must say why; the edition has none (issue 9 allows no filter)."""
+    """Any rule left unmet must say why; the edition has none and allows no filter."""
     assert all(reason.strip() for reason in UNMET.values())
     assert UNMET == {}
 

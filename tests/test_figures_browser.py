@@ -25,21 +25,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import draw
+from helpers import CHART_PAGES, draw
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: page -> (number of charts, plotly trace types expected in each chart)
-CHART_PAGES: dict[str, list[set[str]]] = {
-    "book/02-strategic-thought/figure-administrations.html": [{"bar", "scatter"}],
-    "book/03-lee-government/figure-global-korea.html": [{"scatter"}],
-    "book/04-security-cooperation/figure-membership-matrix.html": [{"scatter"}],
+#: The plotly trace types each numbered figure's chart draws (the Data page's copy of the
+#: matrix has a test of its own).
+FIGURE_TRACES: dict[str, set[str]] = {
+    CHART_PAGES["timeline"]: {"bar", "scatter"},
+    CHART_PAGES["global-korea"]: {"scatter"},
+    CHART_PAGES["matrix"]: {"scatter"},
     # The cell numbers are a text layer (scatter) over the heatmaps.
-    "book/04-security-cooperation/figure-institution-overlap.html": [{"heatmap", "scatter"}],
-    "book/06-after-2009.html": [{"scatter"}],
-    "book/06-after-2009/figure-agenda-history.html": [{"bar"}],
+    CHART_PAGES["overlap"]: {"heatmap", "scatter"},
+    CHART_PAGES["scorecard"]: {"scatter"},
+    CHART_PAGES["agenda-history"]: {"bar"},
 }
 NO_CHART_PAGES = ["book/01-introduction.html", "book/index.html"]
 #: Screenshots show the figure, not the sticky bars that scroll over it.
@@ -122,7 +123,7 @@ def drawn(browser, site_url: str) -> Iterator:
             seen = open_visit(browser, site_url, contexts, path, width)
             page = seen.page
             page.evaluate(WATCH_SHIFTS)
-            wait_drawn(page, len(CHART_PAGES.get(path, [{"scatter"}])))
+            wait_drawn(page, 1)  # one chart to a page
             two_frames(page)
             seen.heights = [
                 plot.evaluate(
@@ -175,11 +176,11 @@ def own_origin(url: str, site_url: str) -> bool:
 DATA_ON_ITS_OWN_PAGE = {"book/06-after-2009.html": "06-after-2009/scorecard-data.html"}
 
 
-@pytest.mark.parametrize("path", sorted(CHART_PAGES))
+@pytest.mark.parametrize("path", sorted(FIGURE_TRACES))
 def test_every_chart_draws_from_the_site_itself(
     drawn, site_url: str, path: str, artifacts_dir: Path
 ) -> None:
-    expected = CHART_PAGES[path]
+    expected = [FIGURE_TRACES[path]]
     seen = drawn(path)
     page = seen.page
     charts = page.locator(".nea-chart")
@@ -414,7 +415,7 @@ def test_plotly_waits_until_a_chart_comes_into_view(visit, site_url: str) -> Non
 
 
 def test_the_page_html_loads_no_plotly_itself(site_dir: Path) -> None:
-    for path in [*CHART_PAGES, "book/data.html"]:
+    for path in CHART_PAGES.values():
         html = (site_dir / path).read_text(encoding="utf-8")
         head = html.split("</head>", 1)[0]
         assert "plotly" not in re.sub(r'data-plotly="[^"]*"', "", head), path
@@ -426,14 +427,14 @@ def test_the_page_html_loads_no_plotly_itself(site_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("path", sorted(CHART_PAGES))
+@pytest.mark.parametrize("path", sorted(FIGURE_TRACES))
 def test_drawing_a_chart_moves_nothing(drawn, path: str, width: int) -> None:
     """The placeholder already has the chart's height, wide and narrow: no layout shift.
 
     Measured by ``drawn`` as the page's charts were drawn, before any check touched the page.
     """
     seen = drawn(path, width=width)
-    assert len(seen.heights) == len(CHART_PAGES[path]), (path, width, seen.heights)
+    assert len(seen.heights) == 1, (path, width, seen.heights)
     for height, reserved in seen.heights:
         assert reserved > 0 and abs(height - reserved) < 1, (path, width, height, reserved)
     assert seen.shift < 0.001, f"layout shift {seen.shift} on {path} at {width} px"
@@ -463,7 +464,7 @@ def test_without_javascript_the_description_and_table_stand_in(browser, site_url
 
 
 @pytest.mark.parametrize(
-    "path", [*sorted(p for p in CHART_PAGES if "/figure-" in p), "book/data.html"]
+    "path", [*sorted(p for p in FIGURE_TRACES if "/figure-" in p), "book/data.html"]
 )
 def test_one_code_toggle_per_figure(site_dir: Path, path: str) -> None:
     """A figure page is a notebook of three short steps (load, compute, show) in one cell."""

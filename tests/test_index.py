@@ -1,5 +1,5 @@
 """The Index (genindex.html): persons, institutions, agreements and concepts, each with every page
-that discusses it (issue 10, point 6).
+that discusses it.
 
 Checked on the built site: the Index has an entry for every institution, president and acting
 president in the data and for the concepts the chapters index by hand; every locator leads to an
@@ -27,7 +27,7 @@ from nea_edition.site import index_entries
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
-#: Entries the chapters index by hand (issue 10's list), with what the place each locator leads
+#: Entries the chapters index by hand (the curated list), with what the place each locator leads
 #: to must say (a regular expression, case-insensitive).
 CONCEPTS: dict[str, str] = {
     "Katzenstein, Peter J.": r"Katzenstein",

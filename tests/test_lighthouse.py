@@ -1,4 +1,4 @@
-"""Lighthouse on every page: best practices and SEO at 100 (issue 9).
+"""Lighthouse on every page: best practices and SEO at 100.
 
 Accessibility is not asked of Lighthouse here: its score is axe-core's, and tests/test_a11y.py
 runs axe-core (the same package) with every rule that score counts on every page, phone and

@@ -92,7 +92,7 @@ def page_title(page: Path) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# descriptions and Open Graph (issue 9)
+# descriptions and Open Graph
 
 
 def test_every_page_has_a_description_and_open_graph(site_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""The charts as readers on phones, on paper and with links get them (readers' issue 21).
+"""The charts as readers on phones, on paper and with links get them.
 
 Each test guards a class of defect over every chart of the site (the chart pages and the Data
 page), at a phone's size with touch (375x812, ``has_touch``, ``is_mobile``) and at 1280x900:
@@ -33,20 +33,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from helpers import PHONE, draw
+from helpers import CHART_PAGES, PHONE, draw
 
 pytestmark = pytest.mark.browser
 
-#: Every page with a chart: name -> path.
-CHART_PAGES: dict[str, str] = {
-    "timeline": "book/02-strategic-thought/figure-administrations.html",
-    "global-korea": "book/03-lee-government/figure-global-korea.html",
-    "matrix": "book/04-security-cooperation/figure-membership-matrix.html",
-    "overlap": "book/04-security-cooperation/figure-institution-overlap.html",
-    "scorecard": "book/06-after-2009.html",
-    "agenda-history": "book/06-after-2009/figure-agenda-history.html",
-    "data": "book/data.html",
-}
 MATRIX = CHART_PAGES["matrix"]
 OVERLAP = CHART_PAGES["overlap"]
 #: A BibTeX key (kim2009regionalism) or a snake_case id: never shown to a reader.

@@ -1,4 +1,4 @@
-"""Defects a fresh try of every page found (issue 21, readers5), each guarded as a class.
+"""Defects a fresh try of every page found, each guarded as a class.
 
 * every chart printed on A4, from light or dark mode, stays inside the paper's column with all
   its categories drawn (it was redrawn at the screen's width and cut off at the right);
@@ -12,8 +12,8 @@
 * items that carry their own number have no bullet as well; reader text names no file paths and
   does not ask for a hover without a tap; every tab title uses the same em dash.
 
-The chart pages are found in the built site (every page with a ``.nea-chart``), so pages that
-are added or split are covered. Fixtures ``site_dir``, ``site_url``, ``browser`` and
+The chart pages are ``helpers.CHART_PAGES``, which test_site.py checks against the built site.
+Fixtures ``site_dir``, ``site_url``, ``browser`` and
 ``artifacts_dir`` come from conftest.py, and ``drawn_pages``: each chart page drawn once per
 screen and mode, shared with ``test_readers_charts.py``. Screenshots and PDFs go to
 ``test-artifacts/``.
@@ -30,35 +30,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import A4_COLUMN, DESKTOP, print_media, settle
+from helpers import A4_COLUMN, CHART_PAGES, DESKTOP, print_media, settle
 
 pytestmark = pytest.mark.browser
 
 
-def _chart_pages(site: Path) -> list[str]:
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        if rel.startswith(("_", "genindex")):
-            continue
-        if 'class="nea-chart"' in path.read_text(encoding="utf-8"):
-            pages.append(rel)
-    return pages
-
-
-def _site() -> Path:
-    return Path(__file__).resolve().parents[1] / "_build" / "html"
-
-
-#: Collected from the built site when there is one (the fixtures build it otherwise).
-CHART_PAGES = _chart_pages(_site()) if (_site() / "index.html").is_file() else []
-
-
 @pytest.fixture
-def chart_pages(site_dir: Path) -> list[str]:
-    pages = _chart_pages(site_dir)
-    assert pages, "no page with a chart in the built site"
-    return pages
+def chart_pages() -> list[str]:
+    return sorted(CHART_PAGES.values())
 
 
 def slug(path: str) -> str:

@@ -1,4 +1,4 @@
-"""The pages on a phone, on paper, in the dark, in search and at a broken address (issue 21).
+"""The pages on a phone, on paper, in the dark, in search and at a broken address.
 
 Each test guards a class of defect on every page, not the one instance the issue found:
 

@@ -1,4 +1,4 @@
-"""Readers' tables (issue 21): data tables, the agenda filter, cite boxes, previews, the data ZIP.
+"""Readers' tables: data tables, the agenda filter, cite boxes, previews, the data ZIP.
 
 Each test guards a class of defect on every page where it can occur, not one instance:
 

@@ -17,7 +17,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PAPER_HEADINGS, ROOT, h1_text, normalise, page_path, toc_files
+from helpers import (
+    CHART_PAGES,
+    PAPER_HEADINGS,
+    ROOT,
+    h1_text,
+    normalise,
+    page_path,
+    toc_files,
+)
 
 
 def test_every_toc_page_is_built(site_dir: Path) -> None:
@@ -299,3 +307,15 @@ def without_script(lines: list[str]) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.startswith("<script"))
     end = next(i for i, line in enumerate(lines) if i > start and line == "</script>")
     return lines[:start] + lines[end + 1 :]
+
+
+def test_every_page_with_a_chart_is_a_chart_page(site_dir: Path) -> None:
+    """The chart tests' list of chart pages is every page of the built site with a chart, so a
+    page that gains a chart, or is added or split, is not left out of them."""
+    found = sorted(
+        path.relative_to(site_dir).as_posix()
+        for path in site_dir.rglob("*.html")
+        if not path.relative_to(site_dir).as_posix().startswith(("_", "genindex"))
+        and 'class="nea-chart"' in path.read_text(encoding="utf-8")
+    )
+    assert found == sorted(CHART_PAGES.values())

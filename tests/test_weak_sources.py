@@ -1,4 +1,4 @@
-"""Links to weak hosts stay few, and each one says why nothing better is cited (issue 20).
+"""Links to weak hosts stay few, and each one says why nothing better is cited.
 
 A weak host is a wiki or a copy of one, a document mirror or user-upload site, a news or
 press-release aggregator, a blog, or a defunct library aggregator: a page there is at best a copy

@@ -1,6 +1,6 @@
 """Lighthouse on every page of a built site: the scores the tests assert and the bench reports.
 
-How it is measured (issue 9): the npm ``lighthouse`` package, pinned in
+How it is measured: the npm ``lighthouse`` package, pinned in
 ``tools/a11y/package-lock.json`` and installed with ``npm ci`` (``python -m
 devtools.lighthouse install``, which nox runs), in its default configuration: a mobile run
 with simulated throttling. Chromium is Debian's (``CHROME_PATH=/usr/bin/chromium``), headless,
