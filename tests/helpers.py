@@ -388,18 +388,22 @@ def hide_bars(page) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def reader_page(browser, url: str, *, phone: bool, dark: bool, mobile: bool = True):  # type: ignore[no-untyped-def]
-    """``url`` opened as a fresh reader: a context of its own on a phone (``mobile=False``: its
-    size and touch without its mobile viewport) or a desktop, the theme on "auto" following the
-    colour scheme asked for, no smooth scrolling. ``page.errors`` collects uncaught exceptions
-    and console errors, ``page.warnings`` console warnings. Returns the context and the page.
-    """
+def reader_context(browser, *, phone: bool, dark: bool, mobile: bool = True):  # type: ignore[no-untyped-def]
+    """A fresh reader's browser: a context on a phone (``mobile=False``: its size and touch
+    without its mobile viewport) or a desktop, the theme on "auto" following the colour scheme
+    asked for."""
     options = dict(PHONE if phone else DESKTOP)
     if phone and not mobile:
         options["is_mobile"] = False
     options["color_scheme"] = "dark" if dark else "light"
     context = browser.new_context(**options)
     context.add_init_script("localStorage.setItem('mode', 'auto')")
+    return context
+
+
+def open_in(context, url: str):  # type: ignore[no-untyped-def]
+    """``url`` in a new tab of ``context``, with no smooth scrolling. ``page.errors`` collects
+    uncaught exceptions and console errors, ``page.warnings`` console warnings."""
     page = context.new_page()
     page.errors = []
     page.warnings = []
@@ -408,17 +412,25 @@ def reader_page(browser, url: str, *, phone: bool, dark: bool, mobile: bool = Tr
     page.on("console", lambda m: page.warnings.append(m.text) if m.type == "warning" else None)
     page.goto(url)
     page.add_style_tag(content="html { scroll-behavior: auto !important; }")
-    return context, page
+    return page
+
+
+def reader_page(browser, url: str, *, phone: bool, dark: bool, mobile: bool = True):  # type: ignore[no-untyped-def]
+    """``url`` opened as a fresh reader, in a context of its own (``reader_context``,
+    ``open_in``). Returns the context and the page."""
+    context = reader_context(browser, phone=phone, dark=dark, mobile=mobile)
+    return context, open_in(context, url)
 
 
 class DrawnPages:
-    """Chart pages opened as a fresh reader would and drawn, kept open for many checks.
+    """Chart pages opened as a reader of the book would and drawn, kept open for many checks.
 
-    ``drawn(path, phone=, dark=, mobile=)`` opens the page the first time as conftest's
-    ``open_page`` does (a context of its own, the theme on "auto" following the colour scheme
-    asked for, ``page.errors``), draws every chart (``draw``), waits until they are settled and
-    the fonts are in, and hides the sticky bars (``hide_bars``); later calls with the same
-    arguments return the same page: one visit per (page, screen, mode). A check that changes
+    ``drawn(path, phone=, dark=, mobile=)`` opens the page the first time in a tab of that
+    screen and mode's reader (``reader_context``: one context for each, as one reader reading
+    the book in one browser; the theme on "auto" following the colour scheme asked for;
+    ``page.errors``), draws every chart (``draw``), waits until they are settled and the fonts
+    are in, and hides the sticky bars (``hide_bars``); later calls with the same arguments
+    return the same page: one visit per (page, screen, mode). A check that changes
     the page (scroll, hover, tap, print media, size, an open panel) puts it back or leaves only
     what no other check reads; one that changes more (a slider, an address) opens its own page.
     ``page.label`` names the page, screen and mode for failure messages; ``page.errors`` and
@@ -428,13 +440,15 @@ class DrawnPages:
     def __init__(self, browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
         self.browser, self.site_url = browser, site_url
         self.pages: dict[tuple, object] = {}
-        self.contexts: list = []
+        self.contexts: dict[tuple, object] = {}
 
     def __call__(self, path: str, *, phone: bool = False, dark: bool = False, mobile: bool = True):  # type: ignore[no-untyped-def]
         key = (path, phone, dark, mobile and phone)
         page = self.pages.get(key)
         if page is None or page.is_closed():
             page = self.pages[key] = self._open(path, phone=phone, dark=dark, mobile=mobile)
+        # The context's pages are tabs of one window: only the front one is drawn at speed.
+        page.bring_to_front()
         return page
 
     @contextmanager
@@ -446,14 +460,16 @@ class DrawnPages:
         try:
             yield page
         except BaseException:
-            page.context.close()
+            page.close()
             raise
 
     def _open(self, path: str, *, phone: bool, dark: bool, mobile: bool):  # type: ignore[no-untyped-def]
-        context, page = reader_page(
-            self.browser, f"{self.site_url}/{path}", phone=phone, dark=dark, mobile=mobile
-        )
-        self.contexts.append(context)
+        screen = (phone, dark, mobile and phone)
+        if screen not in self.contexts:
+            self.contexts[screen] = reader_context(
+                self.browser, phone=phone, dark=dark, mobile=mobile
+            )
+        page = open_in(self.contexts[screen], f"{self.site_url}/{path}")
         width = page.viewport_size["width"]
         page.label = f"{path} at {width} px{'' if mobile or not phone else ' (not mobile)'}, " + (
             "dark" if dark else "light"
@@ -465,7 +481,7 @@ class DrawnPages:
         return page
 
     def close(self) -> None:
-        for context in self.contexts:
+        for context in self.contexts.values():
             context.close()
         self.contexts.clear()
         self.pages.clear()

@@ -2,8 +2,8 @@
 
 Each page of the table of contents (plus search and the index) is opened from a local server:
 no console error, no uncaught exception, no request to another origin. The navigation is
-followed by clicking, and the search page must find the Six-Party Talks. A full-page screenshot
-of every page goes to test-artifacts/pages/ for people to look at.
+followed by clicking, and the search page must find the Six-Party Talks. A screenshot of the
+first screen of every page goes to test-artifacts/pages/ for people to look at.
 """
 
 from __future__ import annotations
