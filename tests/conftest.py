@@ -19,7 +19,6 @@ from helpers import (
     A4_COLUMN,
     AXE_TAGS,
     DESKTOP,
-    LONGEST_FIRST,
     OPEN_DISCLOSURES,
     OVERFLOWING,
     PHONE,
@@ -240,19 +239,12 @@ def drawn_pages(browser, site_url: str) -> Iterator[object]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers mean what they say: ``-m "not browser"`` must never start Chromium.
 
-    Runs first, so the ``xdist_group`` marks it adds are there when pytest-xdist reads them,
-    and the longest groups come first (``LONGEST_FIRST``; otherwise in collection order).
+    Runs first, so the ``xdist_group`` marks it adds are there when pytest-xdist reads them.
     """
     for item in items:
         group = XDIST_GROUPS.get(item.path.name)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
-
-    def rank(item: pytest.Item) -> int:
-        key = XDIST_GROUPS.get(item.path.name, item.path.name)
-        return LONGEST_FIRST.index(key) if key in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: each module's tests keep their order
     unmarked = [
         item.nodeid
         for item in items

@@ -89,26 +89,8 @@ XDIST_GROUPS = {
 }
 
 
-#: The longest work first: pytest-xdist hands out groups (and ungrouped tests) in collection
-#: order (``--no-loadscope-reorder``), and conftest.py collects these first, in this order, so
-#: the two workers start on the longest and short tests fill in at the end; by default xdist
-#: orders by number of tests, and Lighthouse (six tests, about 150 s in CI) could start last.
-#: CI's times: page visits and Lighthouse about 150 s each, the drawn chart pages about 130 s,
-#: the incremental builds about 80 s, the reproducibility build about 60 s.
-LONGEST_FIRST = [
-    "page-visits",
-    "lighthouse",
-    "drawn-pages",
-    "incremental",
-    "test_reproducible.py",
-    "figures-browser",
-    "small-book",
-    "readers-rest",
-    "based-book",
-]
-
 #: Every page of the site with a chart, by a short name; each has one chart. The chart tests
-#: visit these; test_site.py checks that the built site has no other.
+#: visit these; test_readers_fresh.py checks that the built site has no other.
 CHART_PAGES: dict[str, str] = {
     "timeline": "book/02-strategic-thought/figure-administrations.html",
     "global-korea": "book/03-lee-government/figure-global-korea.html",

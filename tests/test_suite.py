@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import LONGEST_FIRST, XDIST_GROUPS
+from helpers import XDIST_GROUPS
 
 TESTS = Path(__file__).resolve().parent
 
@@ -94,9 +94,3 @@ def test_loadgroup_keeps_a_group_in_one_worker(tmp_path: Path) -> None:
     workers = set(re.findall(r"^\[(gw\d+)\] .*PASSED", done.stdout, re.M))
     assert len(re.findall(r"PASSED", done.stdout)) == 12, done.stdout[-2000:]
     assert len(workers) == 1, f"the group was split over {sorted(workers)}:\n{done.stdout}"
-
-
-def test_the_longest_first_are_groups_or_modules_that_exist() -> None:
-    """A name in ``LONGEST_FIRST`` that no group or module has would silently order nothing."""
-    known = set(XDIST_GROUPS.values()) | {p.name for p in TESTS.glob("test_*.py")}
-    assert set(LONGEST_FIRST) <= known, sorted(set(LONGEST_FIRST) - known)
