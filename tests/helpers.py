@@ -90,7 +90,7 @@ XDIST_GROUPS = {
 
 
 #: Every page of the site with a chart, by a short name; each has one chart. The chart tests
-#: visit these; test_readers_fresh.py checks that the built site has no other.
+#: visit these; test_site.py checks that the built site has no other.
 CHART_PAGES: dict[str, str] = {
     "timeline": "book/02-strategic-thought/figure-administrations.html",
     "global-korea": "book/03-lee-government/figure-global-korea.html",
