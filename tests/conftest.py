@@ -140,8 +140,8 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                 " sessionStorage.clear();"
             )
             # One tab walks every page, as a reader clicking through does: each page is a new
-            # document, and the tab's renderer (with axe's compiled code) is reused, which
-            # halves the time of a visit against a new tab for each page.
+            # document, and the tab's renderer (with axe's compiled code) is reused. All the
+            # visits in one idle process: 93 s, against 149 s with a new tab for each page.
             page = context.new_page()
             problems = watch_page(page, origin)
             for path in site_pages(site_dir):
