@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from devtools.localserver import site_pages
 from helpers import (
     CHART_PAGES,
     PAPER_HEADINGS,
@@ -313,9 +314,8 @@ def test_every_page_with_a_chart_is_a_chart_page(site_dir: Path) -> None:
     """The chart tests' list of chart pages is every page of the built site with a chart, so a
     page that gains a chart, or is added or split, is not left out of them."""
     found = sorted(
-        path.relative_to(site_dir).as_posix()
-        for path in site_dir.rglob("*.html")
-        if not path.relative_to(site_dir).as_posix().startswith(("_", "genindex"))
-        and 'class="nea-chart"' in path.read_text(encoding="utf-8")
+        page
+        for page in site_pages(site_dir)
+        if 'class="nea-chart"' in (site_dir / page).read_text(encoding="utf-8")
     )
     assert found == sorted(CHART_PAGES.values())
