@@ -21,6 +21,7 @@ from helpers import (
     DESKTOP,
     OPEN_DISCLOSURES,
     OVERFLOWING,
+    PAGE_TURNS,
     PHONE,
     ROOT,
     XDIST_GROUPS,
@@ -119,7 +120,8 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
     in every viewport and mode goes to test-artifacts/pages/ for people to look at. Then, on a
     phone, every disclosure is opened and what reaches beyond the screen is listed
     (``open_overflow``); on a light desktop, the page is switched to print media at the width
-    of an A4 column, where what reaches beyond it is listed (``print_overflow``).
+    of an A4 column, where what reaches beyond it is listed (``print_overflow``), after the
+    page's "previous" and "next" buttons are read (``turns``: ``helpers.PAGE_TURNS``).
     """
     from devtools.lighthouse import AXE_JS, TOOLS_DIR, tools_missing_reason
     from devtools.localserver import site_pages
@@ -184,6 +186,7 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                     settle(page)
                     visit["open_overflow"] = page.evaluate(OVERFLOWING, screen["viewport"]["width"])
                 elif mode == "light":
+                    visit["turns"] = page.evaluate(PAGE_TURNS)
                     page.set_viewport_size({"width": A4_COLUMN, "height": 1000})
                     print_media(page)
                     visit["print_overflow"] = page.evaluate(OVERFLOWING, A4_COLUMN)

@@ -327,6 +327,18 @@ OPEN_DISCLOSURES = """() => {
   document.querySelectorAll('button.toggle-button.toggle-button-hidden').forEach(b => b.click());
 }"""
 
+#: The page's "previous" and "next" buttons: where each leads (the resolved address, or None
+#: when the page has none) and whether a click at its centre, once it is scrolled into view,
+#: reaches it (what Playwright's click checks before clicking: nothing lies over it).
+PAGE_TURNS = """() => Object.fromEntries(['left-prev', 'right-next'].map((name) => {
+  const a = document.querySelector(`a.${name}`);
+  if (!a) return [name, null];
+  a.scrollIntoView({block: 'center', behavior: 'instant'});  // (the theme scrolls smoothly)
+  const r = a.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return [name, {href: a.href, reached: r.width > 0 && a.contains(hit)}];
+}))"""
+
 #: Elements that reach beyond `width` and are not held by a container that fits (one that
 #: scrolls sideways, or clips: a chart's own drawing box). html and body do not count as
 #: holders: edition.css clips there as a safety net, and anything caught by it is a fault.
