@@ -27,6 +27,7 @@ from helpers import (
     XDIST_GROUPS,
     DrawnPages,
     chromium_missing_reason,
+    keep_screenshot,
     print_media,
     reader_page,
     settle,
@@ -168,9 +169,7 @@ def page_visits(browser, site_dir: Path, site_url: str, artifacts_dir: Path) -> 
                     }
                     axe = page.evaluate("options => axe.run(document, options)", options)
                 name = path.removesuffix(".html").replace("/", "__")
-                page.screenshot(
-                    path=str(shots / f"{name}-{viewport_name}-{mode}.jpeg"), type="jpeg", quality=80
-                )
+                keep_screenshot(page, shots / f"{name}-{viewport_name}-{mode}.jpeg")
                 visit = {
                     "title": page.title(),
                     "theme": page.evaluate("document.documentElement.dataset.theme"),

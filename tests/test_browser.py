@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import toc_files, watch_page
+from helpers import keep_screenshot, toc_files, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +108,7 @@ def test_search_finds_the_six_party_talks(browser, site_url: str, artifacts_dir:
         assert results.count() >= 3, "Six-Party should be found on several pages"
         text = page.locator("#search-results").inner_text()
         assert "Six-Party" in text or "Six Party" in text
-        page.screenshot(path=str(artifacts_dir / "search-six-party.png"), full_page=False)
+        keep_screenshot(page, artifacts_dir / "search-six-party.jpeg")
         assert not problems, "\n".join(problems)
     finally:
         page.close()

@@ -6,7 +6,7 @@ changes, keeping where the reader had moved the slider. In each mode the test ch
 reader would: the chart's background is the page's (plotly's computed ``paper_bgcolor`` and the
 pixels of a screenshot), and axis labels, legend, hover label, slider and buttons have enough
 contrast against what they sit on (WCAG's 4.5:1 for text). A screenshot of every chart in every
-mode and width goes to ``test-artifacts/`` (``<page>-<width>-<mode>.png``).
+mode and width goes to ``test-artifacts/`` (``<page>-<width>-<mode>-<n>.jpeg``).
 
 Fixtures ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
 """
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CHART_PAGES
+from helpers import CHART_PAGES, keep_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -250,7 +250,7 @@ def test_every_chart_is_drawn_in_the_readers_theme(
         assert ratio >= 4.5, (fg, bg, ratio)
         target = chart.locator("xpath=ancestor::figure[1]")
         target = target if target.count() else chart
-        target.screenshot(path=str(artifacts_dir / f"{Path(path).stem}-{width}-{mode}-{i}.png"))
+        keep_screenshot(target, artifacts_dir / f"{Path(path).stem}-{width}-{mode}-{i}.jpeg")
     assert not page.errors, (page.label, page.errors)
     assert not page.warnings, (page.label, page.warnings)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import CHART_PAGES, draw
+from helpers import CHART_PAGES, draw, keep_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -219,7 +219,7 @@ def test_every_chart_draws_from_the_site_itself(
     name = Path(path).stem
     for i in range(len(expected)):
         page.add_style_tag(content=HIDE_HEADERS)
-        page.locator("figure").nth(i).screenshot(path=str(artifacts_dir / f"{name}-{i}.png"))
+        keep_screenshot(page.locator("figure").nth(i), artifacts_dir / f"{name}-{i}.jpeg")
 
 
 def test_the_data_page_draws_the_membership_chart(drawn, site_url: str) -> None:
@@ -321,7 +321,7 @@ def test_matrix_is_readable_at_375_px(drawn, artifacts_dir: Path) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the page scrolls sideways at 375 px"
     page.add_style_tag(content=HIDE_HEADERS)
-    page.locator("figure").first.screenshot(path=str(artifacts_dir / "membership-matrix-375.png"))
+    keep_screenshot(page.locator("figure").first, artifacts_dir / "membership-matrix-375.jpeg")
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -344,7 +344,7 @@ def test_the_afterword_scorecard_draws_in_light_and_dark_mode(
     assert chart.get_attribute("data-drawn") == "true"
     numbers = chart.locator(".nea-chart-plot").evaluate("gd => gd.data.flatMap(t => t.text).length")
     assert numbers == len(read_csv("agenda.csv"))  # one numbered square per item
-    chart.screenshot(path=str(artifacts_dir / f"afterword-scorecard-375-{mode}.png"))
+    keep_screenshot(chart, artifacts_dir / f"afterword-scorecard-375-{mode}.jpeg")
     assert not errors
     context.close()
 
@@ -376,7 +376,7 @@ def test_the_agenda_over_time_draws_at_phone_width_in_both_modes(
     assert len(set(patterns)) == len(patterns)  # each status has a pattern of its own
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     page.add_style_tag(content=HIDE_HEADERS)
-    chart.screenshot(path=str(artifacts_dir / f"agenda-history-375-{mode}.png"))
+    keep_screenshot(chart, artifacts_dir / f"agenda-history-375-{mode}.jpeg")
     assert not errors
     context.close()
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from helpers import CHART_PAGES, PHONE, draw
+from helpers import CHART_PAGES, PHONE, draw, keep_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,7 @@ def test_a_swipe_over_every_chart_scrolls_the_page(drawn_pages, artifacts_dir: P
         y = min(box["y"] + box["height"] * 0.5, 600)
         swipe(page, x, y)
         moved = page.evaluate("window.scrollY") - top
-        page.screenshot(path=str(artifacts_dir / f"readers-swipe-{name}-{i}-375.png"))
+        keep_screenshot(page, artifacts_dir / f"readers-swipe-{name}-{i}-375.jpeg")
         assert moved > 150, f"{label}: a swipe over the chart scrolled the page {moved} px"
         assert plot.evaluate(RANGES) == before, f"{label}: the swipe moved or zoomed the chart"
         assert page.locator(".notifier-note").count() == 0, f"{label}: plotly's zoom notice"

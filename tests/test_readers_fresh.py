@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import A4_COLUMN, CHART_PAGES, DESKTOP, print_media, settle
+from helpers import A4_COLUMN, CHART_PAGES, DESKTOP, keep_screenshot, print_media, settle
 
 pytestmark = pytest.mark.browser
 
@@ -265,7 +265,7 @@ def test_a_tap_on_every_chart_shows_its_tooltip(drawn_pages, chart_pages, artifa
                 if not shown:
                     problems.append(f"{name}: a tap shows no tooltip")
                     continue
-                page.screenshot(path=str(artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.png"))
+                keep_screenshot(page, artifacts_dir / f"fresh-tap-{slug(path)}-{i}-375.jpeg")
                 left, top, right, bottom = shown["box"]
                 if left < 0 or top < 0 or right > 375 or bottom > 812:
                     problems.append(f"{name}: tooltip outside the viewport {shown['box']}")

@@ -31,7 +31,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString
-from helpers import DESKTOP, PHONE
+from helpers import DESKTOP, PHONE, keep_screenshot
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 #: Pages that are lists of links, not reading text: the general index, search, the 404 page's
@@ -364,8 +364,8 @@ def test_a_chart_and_its_slider_fit_one_phone_screen(
             assert box["lastRow"] <= box["height"], f"{path}: the last rows are off screen {box}"
             assert box["bottom"] <= box["height"] + 1, f"{path}: the chart is taller {box}"
             checked += 1
-            page.screenshot(
-                path=str(artifacts_dir / "readers-rest" / f"slider-{Path(path).stem}-375.png")
+            keep_screenshot(
+                page, artifacts_dir / "readers-rest" / f"slider-{Path(path).stem}-375.jpeg"
             )
         assert checked, f"{path}: no chart with a slider"
     finally:
@@ -400,7 +400,5 @@ def test_screenshots_of_changed_pages(browser, site_url: str, artifacts_dir: Pat
                 page.wait_for_selector("#search-results p.search-summary", timeout=20_000)
             else:
                 page.locator("a[href*='#endnote-']").first.scroll_into_view_if_needed()
-            page.screenshot(
-                path=str(out / f"{name}-{width}-{scheme}.jpeg"), type="jpeg", quality=80
-            )
+            keep_screenshot(page, out / f"{name}-{width}-{scheme}.jpeg")
             context.close()

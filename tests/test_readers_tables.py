@@ -30,7 +30,7 @@ import bibtexparser
 import pytest
 import rispy
 from bs4 import BeautifulSoup
-from helpers import DESKTOP, PHONE
+from helpers import DESKTOP, PHONE, keep_screenshot
 
 from nea_edition import clock
 from nea_edition.site import tables
@@ -265,7 +265,7 @@ def test_the_agenda_filter_hides_items_and_its_address_restores_it(
     assert [h for h in headings if not h[1]] == [
         h for h in headings if f"nea-section-{section}" in h[0]
     ] or not expected
-    page.screenshot(path=str(artifacts_dir / "readers-tables-agenda-filter-375-light.png"))
+    keep_screenshot(page, artifacts_dir / "readers-tables-agenda-filter-375-light.jpeg")
 
     # the address restores the view in a fresh page
     linked = page.url
@@ -407,7 +407,7 @@ def test_citation_previews_open_on_focus_and_on_tap(
     assert page.url == before
     box, view = preview.bounding_box(), page.viewport_size
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"] + 1
-    page.screenshot(path=str(artifacts_dir / "readers-tables-preview-375-light.png"))
+    keep_screenshot(page, artifacts_dir / "readers-tables-preview-375-light.jpeg")
     # a tap elsewhere closes it
     page.locator("article h1").first.tap()
     assert not preview.is_visible()
@@ -508,9 +508,9 @@ def test_the_column_tables_fit_the_screen(
             display = table.locator("tbody tr").first.evaluate("r => getComputedStyle(r).display")
             assert display == "table-row"
     page.locator("#columns-memberships").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / f"readers-tables-data-{width}-{mode}.png"))
+    keep_screenshot(page, artifacts_dir / f"readers-tables-data-{width}-{mode}.jpeg")
     page.locator("a.nea-download-all-link").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / f"readers-tables-data-zip-{width}-{mode}.png"))
+    keep_screenshot(page, artifacts_dir / f"readers-tables-data-zip-{width}-{mode}.jpeg")
     context.close()
     assert not errors, errors
 
@@ -529,6 +529,6 @@ def test_screenshots_of_a_data_table(
     details.locator("button.nea-sort").nth(3).click()
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     details.locator(".nea-table-tools").scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / f"readers-tables-membership-{width}-{mode}.png"))
+    keep_screenshot(page, artifacts_dir / f"readers-tables-membership-{width}-{mode}.jpeg")
     context.close()
     assert not errors, errors
