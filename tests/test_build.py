@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,6 +160,24 @@ def test_publish_swaps_in_a_copy_of_the_staged_site_whole(tmp_path: Path) -> Non
     assert (site / "index.html").stat().st_ino != (staged / "index.html").stat().st_ino
     (staged / "index.html").write_text("half-written", encoding="utf-8")
     assert (site / "index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_conf_py_is_made_again_only_when_what_it_is_made_from_changed(tmp_path: Path) -> None:
+    """``jupyter-book config sphinx`` runs when _config.yml, _toc.yml or conf.py itself changed."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    conf = book_build.write_sphinx_conf(tmp_path)
+    assert "sphinx_book_theme" in conf.read_text(encoding="utf-8")
+    made = conf.stat().st_mtime_ns
+    assert book_build.write_sphinx_conf(tmp_path).stat().st_mtime_ns == made
+    config = tmp_path / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert 'copyright: "2026 the editors' in text
+    edited = text.replace('copyright: "2026 the editors', 'copyright: "2026 the edited editors')
+    config.write_text(edited, encoding="utf-8")
+    assert "the edited editors" in book_build.write_sphinx_conf(tmp_path).read_text("utf-8")
+    conf.write_text("# edited by hand\n", encoding="utf-8")
+    assert "the edited editors" in book_build.write_sphinx_conf(tmp_path).read_text("utf-8")
 
 
 # ----------------------------------------------------------------------------------------------
