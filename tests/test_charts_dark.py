@@ -13,6 +13,7 @@ Fixtures ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
 
 from __future__ import annotations
 
+import csv
 import re
 import struct
 import zlib
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CHART_PAGES, keep_screenshot
+from helpers import CHART_PAGES, ROOT, keep_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -303,3 +304,32 @@ def test_on_auto_the_chart_follows_the_system_preference(open_page) -> None:
     wait_theme(page, "light")
     assert luminance(rgb(paper(chart))) > 0.9
     assert not page.errors, page.errors
+
+
+# ----------------------------------------------------------------------------------------------
+# the afterword's two charts at phone width, in either theme (drawn, themed and photographed in
+# test_every_chart_is_drawn_in_the_readers_theme)
+
+
+def agenda_items() -> int:
+    with (ROOT / "data" / "agenda.csv").open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_afterword_scorecard_draws_in_light_and_dark_mode(drawn_pages, mode: str) -> None:
+    """The agenda chapter's scorecard at phone width: one numbered square per item."""
+    page = drawn_pages(CHART_PAGES["scorecard"], phone=True, dark=mode == "dark")
+    plot = page.locator(".nea-chart-plot").first
+    assert plot.evaluate("gd => gd.data.flatMap(t => t.text).length") == agenda_items()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_agenda_over_time_draws_at_phone_width_in_both_modes(drawn_pages, mode: str) -> None:
+    """One row per item of the agenda, a pattern for each status, no sideways scrolling."""
+    page = drawn_pages(CHART_PAGES["agenda-history"], phone=True, dark=mode == "dark")
+    plot = page.locator(".nea-chart-plot").first
+    assert plot.evaluate("gd => new Set(gd.data.flatMap(t => t.y)).size") == agenda_items()
+    patterns = plot.evaluate("gd => gd.data.map(t => t.marker.pattern.shape)")
+    assert len(set(patterns)) == len(patterns)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1

@@ -324,63 +324,6 @@ def test_matrix_is_readable_at_375_px(drawn, artifacts_dir: Path) -> None:
     keep_screenshot(page.locator("figure").first, artifacts_dir / "membership-matrix-375.jpeg")
 
 
-@pytest.mark.parametrize("mode", ["light", "dark"])
-def test_the_afterword_scorecard_draws_in_light_and_dark_mode(
-    browser, site_url: str, mode: str, artifacts_dir: Path
-) -> None:
-    """The agenda chapter's scorecard draws whichever theme the reader chose, at phone width."""
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_init_script(
-        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{site_url}/book/06-after-2009.html")
-    assert page.evaluate("document.documentElement.dataset.theme") == mode
-    chart = page.locator(".nea-chart").first
-    chart.scroll_into_view_if_needed()
-    wait_drawn(page, 1)
-    assert chart.get_attribute("data-drawn") == "true"
-    numbers = chart.locator(".nea-chart-plot").evaluate("gd => gd.data.flatMap(t => t.text).length")
-    assert numbers == len(read_csv("agenda.csv"))  # one numbered square per item
-    keep_screenshot(chart, artifacts_dir / f"afterword-scorecard-375-{mode}.jpeg")
-    assert not errors
-    context.close()
-
-
-@pytest.mark.parametrize("mode", ["light", "dark"])
-def test_the_agenda_over_time_draws_at_phone_width_in_both_modes(
-    browser, site_url: str, mode: str, artifacts_dir: Path
-) -> None:
-    """One row per item of the agenda, at 375 px, without sideways scrolling, in either theme."""
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_init_script(
-        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{site_url}/book/06-after-2009/figure-agenda-history.html")
-    assert page.evaluate("document.documentElement.dataset.theme") == mode
-    chart = page.locator(".nea-chart").first
-    chart.scroll_into_view_if_needed()
-    wait_drawn(page, 1)
-    rows = chart.locator(".nea-chart-plot").evaluate(
-        "gd => new Set(gd.data.flatMap(t => t.y)).size"
-    )
-    assert rows == len(read_csv("agenda.csv"))  # one row per item
-    patterns = chart.locator(".nea-chart-plot").evaluate(
-        "gd => gd.data.map(t => t.marker.pattern.shape)"
-    )
-    assert len(set(patterns)) == len(patterns)  # each status has a pattern of its own
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
-    page.add_style_tag(content=HIDE_HEADERS)
-    keep_screenshot(chart, artifacts_dir / f"agenda-history-375-{mode}.jpeg")
-    assert not errors
-    context.close()
-
-
 # ----------------------------------------------------------------------------------------------
 # charts cost the text nothing
 
