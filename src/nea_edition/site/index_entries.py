@@ -7,14 +7,16 @@ rest and makes the page readable:
 
 1. Entries from the data. Every institution of ``data/institutions.csv`` and every president
    and acting president of ``data/administrations.csv`` and ``data/acting_presidents.csv``
-   becomes a *term*: the name readers know ("ASEAN Regional Forum (ARF)", "Roh Moo-hyun
-   (president 2003-2008)") and the forms the pages use for it (full name, abbreviation, a
-   former name, a few curated variants below). At read time, a transform finds the first place
-   on each page where a term occurs, in running text, a heading, a figure caption or a figure's
-   data (table or chart), and puts an ``index`` node there whose target is that paragraph,
-   heading or figure, so the Index links to the right place. One locator per term and page: the
-   Index lists pages, like page numbers in print. A term named in a heading of the page is
-   marked as the page's main treatment (bold in the Index) and linked to that heading.
+   becomes a *term*: the name readers know ("ASEAN Regional Forum (ARF)", "ASEAN Defence
+   Ministers' Meeting-Plus (ADMM-Plus)" with the table's ``short_name``, "Roh Moo-hyun
+   (president 2003-2008)") and the forms the pages use for it (full name, abbreviation or short
+   form, a former name, a few curated variants below). At read time, a transform finds the
+   first place on each page where a term occurs, in running text, a heading, a figure caption
+   or a figure's data (table or chart), and puts an ``index`` node there whose target is that
+   paragraph, heading or figure, so the Index links to the right place. One locator per term
+   and page: the Index lists pages, like page numbers in print. A term named in a heading of
+   the page is marked as the page's main treatment (bold in the Index) and linked to that
+   heading.
 
    Text that is not the page's own is skipped: code, links to sources (their text names the
    source, not the subject), cross-references (but not glossary links: their text is the
@@ -174,6 +176,9 @@ def institution_terms(data_dir: Path) -> list[Term]:
     forms_of = index_forms(data_dir)
     display: dict[str, str] = {}
     names: dict[str, str] = {}
+    #: the short form readers meet in prose, where it is neither the id nor the name
+    #: ("ADMM-Plus", "CJK summit", the secretariat's "TCS")
+    short_forms: dict[str, str] = {}
     for _, row in rows:
         ident, name = row["id"], row["name"]
         plain = _FORMER.sub("", name).strip()
@@ -181,7 +186,11 @@ def institution_terms(data_dir: Path) -> list[Term]:
         abbreviation = (
             re.fullmatch(r"[A-Z]{2,8}", ident) and ident not in forms_of.not_abbreviations
         )
-        display[ident] = f"{plain} ({ident})" if abbreviation else plain
+        short = row["short_name"].strip()
+        if not abbreviation and short and short not in (ident, plain):
+            short_forms[ident] = short
+        shown = ident if abbreviation else short_forms.get(ident)
+        display[ident] = f"{plain} ({shown})" if shown else plain
     terms = []
     for _, row in rows:
         ident, name = row["id"], row["name"]
@@ -192,6 +201,8 @@ def institution_terms(data_dir: Path) -> list[Term]:
             sub = plain
             if sub.startswith(names[parent]):
                 sub = sub[len(names[parent]) :].strip()
+            if ident in short_forms:
+                sub = f"{sub} ({short_forms[ident]})"
             entry = f"{display[parent]}; {sub[:1].upper()}{sub[1:]}"
         term = Term(entry=entry, category="institution")
         forms = [plain]
@@ -210,7 +221,16 @@ def institution_terms(data_dir: Path) -> list[Term]:
             flags = re.IGNORECASE if len(form.split()) > 1 else 0
             term.patterns.append(_word(_flexible(form), flags))
             term.aliases.add(form)
-        if display[ident] != plain:  # a real abbreviation: matched in prose too
+        if ident in short_forms:  # its short form is matched in prose; the id only in data
+            short = short_forms[ident]
+            # (unless it is another row's id, as the secretariat's "TCS" is the summit's: the
+            # data's views show ids, and there it means the other row)
+            if short not in names:
+                flags = re.IGNORECASE if len(short.split()) > 1 else 0
+                term.patterns.append(_word(_flexible(short), flags))
+            term.aliases.add(short)
+            term.figure_patterns.append(_word(re.escape(ident)))
+        elif display[ident] != plain:  # a real abbreviation: matched in prose too
             term.patterns.append(_word(re.escape(ident)))
         else:  # an id only the data's own views show (chart labels, tables)
             term.figure_patterns.append(_word(re.escape(ident)))
