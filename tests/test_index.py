@@ -392,6 +392,16 @@ def test_the_longest_name_wins(terms: list[index_entries.Term]) -> None:
     ]
 
 
+def test_a_short_form_names_its_body_not_the_body_whose_id_it_is(
+    terms: list[index_entries.Term],
+) -> None:
+    """An entry written "TCS" (the glossary's) joins the secretariat, whose short form it is,
+    not the summit, whose id it is in the data."""
+    assert [t.entry for t in terms if "TCS" in t.aliases] == [
+        "Trilateral Cooperation Secretariat (TCS)"
+    ]
+
+
 def test_names_are_found_across_line_breaks_and_dash_spellings(
     terms: list[index_entries.Term],
 ) -> None:

@@ -234,7 +234,11 @@ def institution_terms(data_dir: Path) -> list[Term]:
             term.patterns.append(_word(re.escape(ident)))
         else:  # an id only the data's own views show (chart labels, tables)
             term.figure_patterns.append(_word(re.escape(ident)))
-        term.aliases |= {ident, entry, display[ident]}
+        term.aliases |= {entry, display[ident]}
+        # An id that is another body's short form names that body for readers (the glossary's
+        # "TCS" is the secretariat, not the summit whose id it is).
+        if ident not in short_forms.values():
+            term.aliases.add(ident)
         term.patterns += [_word(v) for v in forms_of.variants.get(ident, ())]
         terms.append(term)
     return terms
