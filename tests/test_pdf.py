@@ -216,6 +216,28 @@ def test_contents_page_numbers_are_the_bookmarks_pages(reader, edition: Path) ->
     assert not wrong, f"(page, entry, number shown, where it starts): {wrong}"
 
 
+def test_every_upright_text_run_is_set_on_a_whole_pixel_of_height() -> None:
+    """Two prints of the same pages place a run the same (``round_text_baselines``); nothing but
+    the vertical position of upright text moves."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject
+
+    before = (
+        b"BT\n/F85 12.25 Tf\n1 0 0 -1 12.5 125666.391 Tm\n<0056> Tj\nET\n"
+        b"BT\n1 0 0 -1 3.25 7.5 Tm\n<01> Tj\nET\n"
+        b"BT\n0 -1 -1 0 40.5 60.391 Tm\n<02> Tj\nET\nq\n1 0 0 -1 0 2.391 cm\nQ\n"
+    )
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    stream = DecodedStreamObject()
+    stream.set_data(before)
+    page.replace_contents(stream)
+    edition_pdf.round_text_baselines(writer)
+    assert writer.pages[0].get_contents().get_data() == before.replace(
+        b"12.5 125666.391 Tm", b"12.5 125666 Tm"
+    ).replace(b"3.25 7.5 Tm", b"3.25 8 Tm")
+
+
 def test_pypdf_still_has_the_file_identifier() -> None:
     """``pdf.set_file_identifier`` sets pypdf's private ``PdfWriter._ID`` (no public API)."""
     from pypdf import PdfWriter
