@@ -705,19 +705,18 @@ def write_outline(writer, headings: list[Heading], pages: dict[str, int]) -> Non
 
 
 #: Where Chromium sets a run of upright text: ``1 0 0 -1 x y Tm`` on a line of its own.
-_TEXT_RUN_AT = re.compile(rb"(\n1 0 0 -1 -?[\d.]+ )(-?\d+(?:\.\d+)?)( Tm\n)")
+_TEXT_RUN_AT = re.compile(rb"(?m)^(1 0 0 -1 -?[\d.]+ )(-?\d+(?:\.\d+)?)( Tm)$")
 
 
 def round_text_baselines(writer) -> None:
     """Put every upright run of text on a whole unit (a CSS pixel) of height.
 
     Chromium does not always set a run in the same place. Inline code (DejaVu Sans Mono at
-    12.25 px) sits 0.390625 px below a whole pixel; now and then, from one print of the same
-    pages to the next, one such run in a table was set on the whole pixel instead (in three of
-    sixteen CI runs, in the tests' print and in the session's; the cause is inside Chromium
-    and was not found). Rounding the vertical position of every run moves text by at most
-    half a CSS pixel (0.13 mm) and makes the two placements one, so two prints of the same
-    pages give the same bytes.
+    12.25 px) sits 0.390625 px below a whole pixel, but now and then one such run in a table is
+    set on the whole pixel instead, in one print of the same pages and not in the next (the
+    cause is inside Chromium). Rounding the vertical position of every run moves text by at
+    most half a CSS pixel (0.13 mm) and makes the two placements one, so two prints of the
+    same pages give the same bytes.
     """
     for page in writer.pages:
         contents = page.get_contents()
