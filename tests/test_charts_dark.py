@@ -13,7 +13,6 @@ Fixtures ``site_url``, ``browser`` and ``artifacts_dir`` come from conftest.py.
 
 from __future__ import annotations
 
-import csv
 import re
 import struct
 import zlib
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from helpers import CHART_PAGES, ROOT, keep_screenshot
+
+from nea_edition import csvfile
 
 pytestmark = pytest.mark.browser
 
@@ -312,8 +313,7 @@ def test_on_auto_the_chart_follows_the_system_preference(open_page) -> None:
 
 
 def agenda_items() -> int:
-    with (ROOT / "data" / "agenda.csv").open(encoding="utf-8", newline="") as handle:
-        return sum(1 for _ in csv.DictReader(handle))
+    return len(csvfile.rows(ROOT / "data" / "agenda.csv")[1])
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

@@ -57,9 +57,8 @@ def staged_site(root: Path) -> Path:
 
 def conf_inputs_key(root: Path) -> str:
     """What ``conf.py`` is generated from: Jupyter Book's version, ``_config.yml``, ``_toc.yml``."""
-    digest = hashlib.sha256(importlib.metadata.version("jupyter-book").encode())
-    for name in ("_config.yml", "_toc.yml"):
-        digest.update(b"\0" + (root / name).read_bytes())
+    digest = _digest_files(root, ("_config.yml", "_toc.yml"), ())
+    digest.update(importlib.metadata.version("jupyter-book").encode())
     return digest.hexdigest()
 
 
@@ -76,7 +75,7 @@ def write_sphinx_conf(root: Path) -> Path:
     stamp = staging_dir(root) / "conf.py.key"
     key = conf_inputs_key(root)
     made = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
-    if conf.is_file() and made == f"{key} {_sha256(conf)}":
+    if conf.is_file() and made == f"{key} {_conf_digest(root)}":
         return conf
     command = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or shutil.which(
         "jupyter-book"
@@ -90,12 +89,12 @@ def write_sphinx_conf(root: Path) -> Path:
         print(done.stdout + done.stderr, file=sys.stderr)
         raise SystemExit(f"jupyter-book config sphinx failed (exit {done.returncode})")
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(f"{key} {_sha256(conf)}", encoding="utf-8")
+    stamp.write_text(f"{key} {_conf_digest(root)}", encoding="utf-8")
     return conf
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _conf_digest(root: Path) -> str:
+    return _digest_files(root, ("conf.py",), ()).hexdigest()
 
 
 def sphinx_command(root: Path, *, fresh: bool, with_pdf: bool) -> list[str]:

@@ -191,6 +191,7 @@ def institution_terms(data_dir: Path) -> list[Term]:
             short_forms[ident] = short
         shown = ident if abbreviation else short_forms.get(ident)
         display[ident] = f"{plain} ({shown})" if shown else plain
+    shown_short = set(short_forms.values())
     terms = []
     for _, row in rows:
         ident, name = row["id"], row["name"]
@@ -237,7 +238,7 @@ def institution_terms(data_dir: Path) -> list[Term]:
         term.aliases |= {entry, display[ident]}
         # An id that is another body's short form names that body for readers (the glossary's
         # "TCS" is the secretariat, not the summit whose id it is).
-        if ident not in short_forms.values():
+        if ident not in shown_short:
             term.aliases.add(ident)
         term.patterns += [_word(v) for v in forms_of.variants.get(ident, ())]
         terms.append(term)
